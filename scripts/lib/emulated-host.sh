@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Emulated host: no usable /dev/kvm here, so boot Debian's cloud kernel under
+# QEMU's TCG with -cpu max (which emulates AMD SVM), load kvm-amd in it and
+# run the batch there (see shared/kvm-without-hardware.md).
+# Sourced by kvm-run, which has set COMMANDS, TIMEOUT, BATCH and OUT.
+#
+# Measured on the 2-core development machine (6.1.0-56 cloud kernel, QEMU 7.2):
+# see scripts/README.md for the figures and the commands that gave them.
+
+# shellcheck source=kernel.sh
+source "$SCRIPTS_DIR/lib/kernel.sh"
+# shellcheck source=initramfs.sh
+source "$SCRIPTS_DIR/lib/initramfs.sh"
+
+emulated_host_packages() {
+	ensure_packages qemu-system-x86 busybox-static cpio
+}
+
+# Boots the prepared initramfs; the console goes to out/console.log and the
+# results port to $1. The whole batch gets every command's timeout plus 120 s
+# for boot and transfer; coreutils timeout ends QEMU past that (status 124).
+emulated_boot() {
+	local results=$1 initrd=$2 budget status=0 tail_pid=
+	budget=$((${#COMMANDS[@]} * TIMEOUT + 120))
+	: >"$OUT/console.log"
+	# Created first so that tail can follow it from the start.
+	if [[ "${TENDER_KVM_VERBOSE:-0}" == 1 ]]; then
+		tail -n +1 -f "$OUT/console.log" >&2 &
+		tail_pid=$!
+	fi
+	log "booting emulated host (batch budget ${budget}s)"
+	timeout -k 10 "$budget" qemu-system-x86_64 \
+		-accel tcg -cpu max -m 2G -smp 2 \
+		-nographic -no-reboot -nodefaults -monitor none \
+		-serial stdio -serial "file:$results" \
+		-kernel "$KERNEL_IMAGE" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 quiet" \
+		</dev/null >>"$OUT/console.log" 2>&1 || status=$?
+	[[ -n "$tail_pid" ]] && sleep 0.2 && kill "$tail_pid" 2>/dev/null
+	((status != 124 && status != 137)) ||
+		die "emulated host still running after ${budget}s; killed (see $OUT/console.log)"
+	((status == 0)) || die "qemu failed with status $status (see $OUT/console.log)"
+}
+
+# Pulls the base64 tar between the marker lines, checks its md5 and unpacks
+# it into out/. Markers are matched as patterns, and \r removed, in case the
+# tty added any.
+emulated_unpack() {
+	local results=$1 work=$2 sum
+	tr -d '\r' <"$results" >"$work/results.txt"
+	sum=$(sed -n 's/.*TENDER-RESULTS-END \([0-9a-f]\{32\}\).*/\1/p' "$work/results.txt")
+	[[ -n "$sum" ]] || die "emulated host sent no complete results (see $OUT/console.log)"
+	sed -n '/TENDER-RESULTS-BEGIN/,/TENDER-RESULTS-END/p' "$work/results.txt" |
+		sed '1d;$d' | base64 -d >"$work/results.tgz" ||
+		die "results from the emulated host are not valid base64"
+	[[ "$(md5sum <"$work/results.tgz" | cut -d' ' -f1)" == "$sum" ]] ||
+		die "results from the emulated host are corrupt (md5 mismatch)"
+	tar -xzf "$work/results.tgz" -C "$OUT" || die "cannot unpack the results"
+	if [[ -f "$OUT/host-error" ]]; then
+		die "emulated host: $(head -n 1 "$OUT/host-error") (see $OUT/console.log)"
+	fi
+}
+
+emulated_host_run() {
+	local work start
+	emulated_host_packages
+	kernel_prepare
+	work=$(mktemp -d "${TMPDIR:-/tmp}/kvm-run.XXXXXX")
+	# shellcheck disable=SC2064 # expand $work now: it is local
+	trap "rm -rf '$work'" EXIT
+	initramfs_build "$work" "$work/initrd.cpio"
+	start=$SECONDS
+	emulated_boot "$work/results" "$work/initrd.cpio"
+	log "emulated host ran the batch in $((SECONDS - start))s"
+	emulated_unpack "$work/results" "$work"
+}

@@ -1,0 +1,294 @@
+/*
+ * The tender hypercall ABI: the contract between the monitor and a guest.
+ *
+ * Wire-compatible with version 2 of the "hvt" ABI, so guests built for other
+ * hvt tenders boot on tender and ours boot on theirs.  This header is the
+ * only code that both sides include.  It is freestanding: it needs nothing
+ * but <stdint.h>.
+ *
+ * Every guest address is a plain 64-bit integer (a guest-physical address,
+ * "GPA"), never a C pointer, so host code cannot dereference one by mistake:
+ * the monitor has to translate it through its bounds-checked accessors.
+ *
+ * docs/abi.md describes the rules in prose; the numbers live here.
+ */
+#ifndef TENDER_HVT_ABI_H
+#define TENDER_HVT_ABI_H
+
+#include <stdint.h>
+
+#define HVT_ABI_VERSION 2
+
+/* Transport: a 4-byte OUT of the argument struct's GPA to port BASE + N. */
+#define HVT_HYPERCALL_PIO_BASE 0x500
+#define HVT_RING_KICK_PIO 0x600
+
+enum hvt_hypercall {
+    HVT_HYPERCALL_RESERVED = 0,
+    HVT_HYPERCALL_WALLTIME = 1,
+    HVT_HYPERCALL_PUTS = 2,
+    HVT_HYPERCALL_POLL = 3,
+    HVT_HYPERCALL_BLOCK_WRITE = 4,
+    HVT_HYPERCALL_BLOCK_READ = 5,
+    HVT_HYPERCALL_NET_WRITE = 6,
+    HVT_HYPERCALL_NET_READ = 7,
+    HVT_HYPERCALL_HALT = 8,
+    /* Extensions; each is served only when its feature bit is offered. */
+    HVT_HYPERCALL_BLOCK_FLUSH = 9,
+    HVT_HYPERCALL_MAX = 16
+};
+
+/* Written back in a struct's ret field. */
+enum hvt_result {
+    HVT_OK = 0,
+    HVT_AGAIN = 1,
+    HVT_EINVAL = 2,
+    HVT_EUNSPEC = 3
+};
+
+/*
+ * Feature bits in boot_info.host_features.  Bit 0 belongs to hvt's network
+ * ring, which tender does not offer.  Bits from 16 up are tender's own
+ * extensions and are never set by other hvt tenders.
+ */
+#define HVT_FEATURE_RING_IO (1U << 0)
+#define TENDER_FEATURE_BLOCK_FLUSH (1U << 16)
+
+/* Exit status 255 is an abort; statuses above 255 are reserved. */
+#define HVT_EXIT_ABORT 255
+
+struct hvt_hc_walltime {
+    uint64_t nsecs; /* out: nanoseconds since the Unix epoch */
+};
+
+struct hvt_hc_puts {
+    uint64_t data_gpa; /* in */
+    uint64_t len;      /* in */
+};
+
+struct hvt_hc_poll {
+    uint64_t timeout_nsecs; /* in: relative */
+    uint64_t ready_set;     /* out: bit (1 << handle) per device with input */
+    int32_t ret;            /* out: number of ready devices */
+    uint32_t pad_;
+};
+
+struct hvt_hc_block_write {
+    uint64_t handle;   /* in */
+    uint64_t offset;   /* in: bytes */
+    uint64_t data_gpa; /* in */
+    uint64_t len;      /* in */
+    int32_t ret;       /* out: enum hvt_result */
+    uint32_t pad_;
+};
+
+struct hvt_hc_block_read {
+    uint64_t handle;   /* in */
+    uint64_t offset;   /* in: bytes */
+    uint64_t data_gpa; /* in */
+    uint64_t len;      /* in/out */
+    int32_t ret;       /* out: enum hvt_result */
+    uint32_t pad_;
+};
+
+/* Extension (TENDER_FEATURE_BLOCK_FLUSH): make completed writes durable. */
+struct hvt_hc_block_flush {
+    uint64_t handle; /* in */
+    int32_t ret;     /* out: enum hvt_result */
+    uint32_t pad_;
+};
+
+struct hvt_hc_net_write {
+    uint64_t handle;   /* in */
+    uint64_t data_gpa; /* in */
+    uint64_t len;      /* in: one whole frame */
+    int32_t ret;       /* out: enum hvt_result */
+    uint32_t pad_;
+};
+
+struct hvt_hc_net_read {
+    uint64_t handle;   /* in */
+    uint64_t data_gpa; /* in */
+    uint64_t len;      /* in: buffer size; out: frame size */
+    int32_t ret;       /* out: enum hvt_result */
+    uint32_t pad_;
+};
+
+#define HVT_HALT_COOKIE_MAX 512
+
+struct hvt_hc_halt {
+    uint64_t cookie_gpa; /* in: 0, or up to HVT_HALT_COOKIE_MAX bytes */
+    int32_t exit_status; /* in */
+    uint32_t pad_;
+};
+
+/* Boot information, placed at HVT_BOOT_INFO_GPA; RDI holds its address. */
+#define HVT_BOOT_INFO_GPA 0x10000
+#define HVT_CMDLINE_MAX 8192 /* bytes, with the terminating NUL */
+
+struct hvt_boot_info {
+    uint64_t mem_size;       /* bytes the guest may use */
+    uint64_t kernel_end;     /* first address after the loaded image */
+    uint64_t cpu_cycle_freq; /* TSC frequency in Hz */
+    uint64_t cmdline_gpa;    /* NUL-terminated command line */
+    uint64_t mft_gpa;        /* the manifest, as attached by the tender */
+    uint32_t host_features;  /* offered by the tender */
+    uint32_t guest_features; /* accepted by the guest */
+    uint64_t net_ring_gpa;   /* 0: no network ring */
+};
+
+/* Guest-physical layout at entry. */
+#define HVT_GDT_GPA 0x1000
+#define HVT_PML4_GPA 0x2000
+#define HVT_PDPT_GPA 0x3000
+#define HVT_PD_GPA 0x4000 /* four page directories, 0x4000-0x7fff */
+#define HVT_PT_GPA 0x8000 /* 4 KiB pages for the first 2 MiB */
+#define HVT_LOW_RO_START 0x10000
+#define HVT_LOW_RO_END 0x100000 /* also the lowest address an ELF may use */
+#define HVT_GDT_CODE_SEL 0x08
+#define HVT_GDT_DATA_SEL 0x10
+#define HVT_GUEST_MIN_MEM (2ULL << 20)
+#define HVT_GUEST_MAX_MEM (4ULL << 30)
+#define HVT_GUEST_MEM_ALIGN (2ULL << 20)
+
+/* ELF notes: a standard note header followed by the name "Solo5\0\0\0". */
+#define HVT_NOTE_NAME "Solo5"
+#define HVT_NOTE_NAME_SIZE 6   /* with the NUL */
+#define HVT_NOTE_NAME_PADDED 8 /* as stored */
+
+struct hvt_note_header {
+    uint32_t namesz;
+    uint32_t descsz;
+    uint32_t type;
+    char name[HVT_NOTE_NAME_PADDED];
+};
+
+#define HVT_NOTE_TYPE_ABI 0x31494241 /* "ABI1" */
+#define HVT_NOTE_TYPE_MFT 0x3154464d /* "MFT1" */
+#define HVT_ABI_NOTE_SECTION ".note.solo5.abi"
+#define HVT_MFT_NOTE_SECTION ".note.solo5.manifest"
+
+enum hvt_abi_target {
+    HVT_ABI_TARGET_HVT = 1,
+    HVT_ABI_TARGET_SPT = 2,
+    HVT_ABI_TARGET_VIRTIO = 3,
+    HVT_ABI_TARGET_MUEN = 4,
+    HVT_ABI_TARGET_GENODE = 5,
+    HVT_ABI_TARGET_XEN = 6
+};
+
+struct hvt_abi_note_desc {
+    uint32_t target;  /* enum hvt_abi_target */
+    uint32_t version; /* HVT_ABI_VERSION */
+    uint32_t reserved0;
+    uint32_t reserved1;
+};
+
+/* Manifest (MFT1). */
+#define HVT_MFT_VERSION 1
+#define HVT_MFT_MAX_ENTRIES 64
+#define HVT_MFT_NAME_SIZE 68 /* 1-67 characters and a NUL */
+#define HVT_MFT_NAME_MAX (HVT_MFT_NAME_SIZE - 1)
+
+enum hvt_mft_type {
+    HVT_MFT_DEV_BLOCK_BASIC = 1,
+    HVT_MFT_DEV_NET_BASIC = 2,
+    HVT_MFT_RESERVED_FIRST = (1U << 30)
+};
+
+struct hvt_mft_block_basic {
+    uint64_t capacity;   /* bytes */
+    uint16_t block_size; /* bytes */
+};
+
+struct hvt_mft_net_basic {
+    uint8_t mac[6];
+    uint16_t mtu;
+};
+
+struct hvt_mft_entry {
+    char name[HVT_MFT_NAME_SIZE];
+    uint32_t type; /* enum hvt_mft_type */
+    union {
+        struct hvt_mft_block_basic block_basic;
+        struct hvt_mft_net_basic net_basic;
+    } u;
+    uint64_t host_private; /* the tender's own; opaque to the guest */
+    uint8_t attached;      /* 0 in the file; 1 once the tender attached it */
+    uint8_t pad_[7];
+};
+
+struct hvt_mft {
+    uint32_t version; /* HVT_MFT_VERSION */
+    uint32_t entries;
+    struct hvt_mft_entry e[]; /* e[0] is always RESERVED_FIRST */
+};
+
+/* The wire format must not drift: check every size and offset it fixes. */
+#define HVT_ABI_CHECK(type, field, off)                                        \
+    _Static_assert(__builtin_offsetof(type, field) == (off),                   \
+                   #type "." #field " is off the wire format")
+
+_Static_assert(sizeof(struct hvt_hc_walltime) == 8, "walltime size");
+HVT_ABI_CHECK(struct hvt_hc_walltime, nsecs, 0);
+_Static_assert(sizeof(struct hvt_hc_puts) == 16, "puts size");
+HVT_ABI_CHECK(struct hvt_hc_puts, data_gpa, 0);
+HVT_ABI_CHECK(struct hvt_hc_puts, len, 8);
+_Static_assert(sizeof(struct hvt_hc_poll) == 24, "poll size");
+HVT_ABI_CHECK(struct hvt_hc_poll, timeout_nsecs, 0);
+HVT_ABI_CHECK(struct hvt_hc_poll, ready_set, 8);
+HVT_ABI_CHECK(struct hvt_hc_poll, ret, 16);
+_Static_assert(sizeof(struct hvt_hc_block_write) == 40, "block_write size");
+HVT_ABI_CHECK(struct hvt_hc_block_write, handle, 0);
+HVT_ABI_CHECK(struct hvt_hc_block_write, offset, 8);
+HVT_ABI_CHECK(struct hvt_hc_block_write, data_gpa, 16);
+HVT_ABI_CHECK(struct hvt_hc_block_write, len, 24);
+HVT_ABI_CHECK(struct hvt_hc_block_write, ret, 32);
+_Static_assert(sizeof(struct hvt_hc_block_read) == 40, "block_read size");
+HVT_ABI_CHECK(struct hvt_hc_block_read, handle, 0);
+HVT_ABI_CHECK(struct hvt_hc_block_read, offset, 8);
+HVT_ABI_CHECK(struct hvt_hc_block_read, data_gpa, 16);
+HVT_ABI_CHECK(struct hvt_hc_block_read, len, 24);
+HVT_ABI_CHECK(struct hvt_hc_block_read, ret, 32);
+_Static_assert(sizeof(struct hvt_hc_block_flush) == 16, "block_flush size");
+HVT_ABI_CHECK(struct hvt_hc_block_flush, handle, 0);
+HVT_ABI_CHECK(struct hvt_hc_block_flush, ret, 8);
+_Static_assert(sizeof(struct hvt_hc_net_write) == 32, "net_write size");
+HVT_ABI_CHECK(struct hvt_hc_net_write, handle, 0);
+HVT_ABI_CHECK(struct hvt_hc_net_write, data_gpa, 8);
+HVT_ABI_CHECK(struct hvt_hc_net_write, len, 16);
+HVT_ABI_CHECK(struct hvt_hc_net_write, ret, 24);
+_Static_assert(sizeof(struct hvt_hc_net_read) == 32, "net_read size");
+HVT_ABI_CHECK(struct hvt_hc_net_read, handle, 0);
+HVT_ABI_CHECK(struct hvt_hc_net_read, data_gpa, 8);
+HVT_ABI_CHECK(struct hvt_hc_net_read, len, 16);
+HVT_ABI_CHECK(struct hvt_hc_net_read, ret, 24);
+_Static_assert(sizeof(struct hvt_hc_halt) == 16, "halt size");
+HVT_ABI_CHECK(struct hvt_hc_halt, cookie_gpa, 0);
+HVT_ABI_CHECK(struct hvt_hc_halt, exit_status, 8);
+
+_Static_assert(sizeof(struct hvt_boot_info) == 56, "boot_info size");
+HVT_ABI_CHECK(struct hvt_boot_info, mem_size, 0);
+HVT_ABI_CHECK(struct hvt_boot_info, kernel_end, 8);
+HVT_ABI_CHECK(struct hvt_boot_info, cpu_cycle_freq, 16);
+HVT_ABI_CHECK(struct hvt_boot_info, cmdline_gpa, 24);
+HVT_ABI_CHECK(struct hvt_boot_info, mft_gpa, 32);
+HVT_ABI_CHECK(struct hvt_boot_info, host_features, 40);
+HVT_ABI_CHECK(struct hvt_boot_info, guest_features, 44);
+HVT_ABI_CHECK(struct hvt_boot_info, net_ring_gpa, 48);
+
+_Static_assert(sizeof(struct hvt_note_header) == 20, "note header size");
+_Static_assert(sizeof(struct hvt_abi_note_desc) == 16, "abi note size");
+_Static_assert(sizeof(struct hvt_mft_entry) == 104, "manifest entry size");
+HVT_ABI_CHECK(struct hvt_mft_entry, name, 0);
+HVT_ABI_CHECK(struct hvt_mft_entry, type, 68);
+HVT_ABI_CHECK(struct hvt_mft_entry, u.block_basic.capacity, 72);
+HVT_ABI_CHECK(struct hvt_mft_entry, u.block_basic.block_size, 80);
+HVT_ABI_CHECK(struct hvt_mft_entry, u.net_basic.mac, 72);
+HVT_ABI_CHECK(struct hvt_mft_entry, u.net_basic.mtu, 78);
+HVT_ABI_CHECK(struct hvt_mft_entry, host_private, 88);
+HVT_ABI_CHECK(struct hvt_mft_entry, attached, 96);
+_Static_assert(sizeof(struct hvt_mft) == 8, "manifest header size");
+HVT_ABI_CHECK(struct hvt_mft, e, 8);
+
+#endif /* TENDER_HVT_ABI_H */

@@ -1,0 +1,113 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_options.h"
+#include "error.h"
+
+static int parse_mem(const char *text, uint64_t *bytes,
+                     struct tender_error *err)
+{
+    uint64_t mib = 0;
+
+    if (*text == '\0')
+        return tnd_fail(err, TENDER_E_CONFIG, "--mem needs a size in MiB");
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            return tnd_fail(err, TENDER_E_CONFIG,
+                            "--mem=%s: not a whole number of MiB", text);
+        mib = mib * 10 + (uint64_t)(*p - '0');
+        if (mib > 4096)
+            return tnd_fail(err, TENDER_E_CONFIG,
+                            "--mem=%s: more than 4096 MiB", text);
+    }
+    if (mib < 2 || mib % 2 != 0)
+        return tnd_fail(err, TENDER_E_CONFIG,
+                        "--mem=%s: must be an even number of MiB from 2 to "
+                        "4096",
+                        text);
+    *bytes = mib << 20;
+    return 0;
+}
+
+/* "--key=value" or "--key:name=value", for a key that a module knows. */
+static int parse_dev_arg(const char *opt, struct cli_options *opts,
+                         struct tender_error *err)
+{
+    size_t i = opts->cfg.n_dev_args;
+    char *text, *eq, *colon;
+
+    if (i >= TENDER_MAX_DEV_ARGS)
+        return tnd_fail(err, TENDER_E_CONFIG, "too many device options");
+    if (strlen(opt) >= sizeof(opts->dev_arg_text[i]))
+        return tnd_fail(err, TENDER_E_CONFIG, "option too long: --%.40s...",
+                        opt);
+    text = opts->dev_arg_text[i];
+    strcpy(text, opt);
+    eq = strchr(text, '=');
+    if (eq == NULL)
+        return tnd_fail(err, TENDER_E_CONFIG, "unknown option --%s", opt);
+    *eq = '\0';
+    colon = strchr(text, ':');
+    if (colon != NULL) {
+        *colon = '\0';
+        if (colon[1] == '\0')
+            return tnd_fail(err, TENDER_E_CONFIG,
+                            "--%s: empty device name", opt);
+    }
+    if (!tender_dev_key_known(text))
+        return tnd_fail(err, TENDER_E_CONFIG, "unknown option --%s", text);
+    opts->dev_args[i].key = text;
+    opts->dev_args[i].name = colon != NULL ? colon + 1 : NULL;
+    opts->dev_args[i].value = eq + 1;
+    opts->cfg.n_dev_args = i + 1;
+    return 0;
+}
+
+static int parse_option(const char *arg, struct cli_options *opts,
+                        struct tender_error *err)
+{
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+        opts->action = CLI_HELP;
+        return 0;
+    }
+    if (strcmp(arg, "--version") == 0) {
+        opts->action = CLI_VERSION;
+        return 0;
+    }
+    if (strncmp(arg, "--mem=", 6) == 0)
+        return parse_mem(arg + 6, &opts->cfg.mem_size, err);
+    if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0')
+        return parse_dev_arg(arg + 2, opts, err);
+    return tnd_fail(err, TENDER_E_CONFIG, "unknown option %s", arg);
+}
+
+int cli_parse(int argc, char *const *argv, struct cli_options *opts,
+              struct tender_error *err)
+{
+    int i;
+
+    memset(opts, 0, sizeof(*opts));
+    opts->action = CLI_RUN;
+    opts->cfg.dev_args = opts->dev_args;
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (strcmp(arg, "--") == 0) {
+            i++;
+            break;
+        }
+        if (arg[0] != '-' || arg[1] == '\0')
+            break;
+        if (parse_option(arg, opts, err) < 0)
+            return -1;
+        if (opts->action != CLI_RUN)
+            return 0;
+    }
+    if (i >= argc)
+        return tnd_fail(err, TENDER_E_CONFIG,
+                        "no guest ELF given (try --help)");
+    opts->elf_path = argv[i];
+    opts->cfg.guest_argc = argc - i - 1;
+    opts->cfg.guest_argv = argv + i + 1;
+    return 0;
+}

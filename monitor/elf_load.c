@@ -1,0 +1,261 @@
+#include <elf.h>
+#include <string.h>
+
+#include "elf_load.h"
+#include "error.h"
+#include "hvt_abi.h"
+#include "manifest.h"
+
+/* Does [off, off + len) lie within a buffer of size bytes? */
+static int in_bounds(uint64_t off, uint64_t len, uint64_t size)
+{
+    return off <= size && len <= size - off;
+}
+
+static int check_header(const uint8_t *file, size_t size, Elf64_Ehdr *eh,
+                        struct tender_error *err)
+{
+    if (size < EI_NIDENT || memcmp(file, ELFMAG, SELFMAG) != 0)
+        return tnd_fail(err, TENDER_E_ELF, "not an ELF file");
+    if (file[EI_CLASS] != ELFCLASS64)
+        return tnd_fail(err, TENDER_E_ELF, "not a 64-bit ELF file");
+    if (file[EI_DATA] != ELFDATA2LSB)
+        return tnd_fail(err, TENDER_E_ELF, "not a little-endian ELF file");
+    if (size < sizeof(Elf64_Ehdr))
+        return tnd_fail(err, TENDER_E_ELF, "truncated ELF header");
+    /* A copy: the caller's buffer need not be aligned for Elf64_Ehdr. */
+    memcpy(eh, file, sizeof(*eh));
+    if (file[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
+        return tnd_fail(err, TENDER_E_ELF, "unknown ELF version");
+    if (eh->e_machine != EM_X86_64)
+        return tnd_fail(err, TENDER_E_ELF, "ELF machine is not x86_64");
+    if (eh->e_type != ET_EXEC)
+        return tnd_fail(err, TENDER_E_ELF, "not a static ELF executable");
+    if (eh->e_phentsize != sizeof(Elf64_Phdr))
+        return tnd_fail(err, TENDER_E_ELF, "bad program header size");
+    if (eh->e_phnum == 0)
+        return tnd_fail(err, TENDER_E_ELF, "no program headers");
+    if (eh->e_phnum > ELF_MAX_PHDRS)
+        return tnd_fail(err, TENDER_E_ELF, "too many program headers (%u)",
+                        eh->e_phnum);
+    if (!in_bounds(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr),
+                   size))
+        return tnd_fail(err, TENDER_E_ELF,
+                        "program headers lie outside the file");
+    return 0;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+    return (v + a - 1) & ~(a - 1);
+}
+
+/*
+ * Look through one PT_NOTE segment for Solo5 notes of the ABI and
+ * manifest types.  A second note of either type is refused: a hostile
+ * file must not be able to show one manifest to a checker and another to
+ * the loader.
+ */
+static int scan_notes(const uint8_t *notes, uint64_t len, uint64_t align,
+                      const uint8_t **abi, uint64_t *abi_size,
+                      const uint8_t **mft, uint64_t *mft_size,
+                      struct tender_error *err)
+{
+    uint64_t off = 0;
+
+    while (off < len) {
+        Elf64_Nhdr nh;
+        uint64_t name_off, desc_off, next;
+
+        if (len - off < sizeof(nh))
+            return tnd_fail(err, TENDER_E_ELF, "truncated ELF note");
+        memcpy(&nh, notes + off, sizeof(nh));
+        name_off = off + sizeof(nh);
+        if (!in_bounds(name_off, nh.n_namesz, len))
+            return tnd_fail(err, TENDER_E_ELF, "ELF note name overruns");
+        desc_off = align_up(name_off + nh.n_namesz, align);
+        if (!in_bounds(desc_off, nh.n_descsz, len))
+            return tnd_fail(err, TENDER_E_ELF, "ELF note overruns");
+        next = align_up(desc_off + nh.n_descsz, align);
+
+        if (nh.n_namesz == HVT_NOTE_NAME_SIZE &&
+            memcmp(notes + name_off, HVT_NOTE_NAME, HVT_NOTE_NAME_SIZE) ==
+                0) {
+            const uint8_t **slot = NULL;
+            uint64_t *slot_size = NULL;
+
+            if (nh.n_type == HVT_NOTE_TYPE_ABI) {
+                slot = abi;
+                slot_size = abi_size;
+            } else if (nh.n_type == HVT_NOTE_TYPE_MFT) {
+                slot = mft;
+                slot_size = mft_size;
+            }
+            if (slot != NULL) {
+                if (*slot != NULL)
+                    return tnd_fail(err, TENDER_E_ELF,
+                                    "duplicate Solo5 %s note",
+                                    slot == abi ? "ABI" : "manifest");
+                /* Descriptors are read as u32 arrays: keep them aligned. */
+                if (desc_off % 4 != 0)
+                    return tnd_fail(err, TENDER_E_ELF,
+                                    "misaligned Solo5 note");
+                *slot = notes + desc_off;
+                *slot_size = nh.n_descsz;
+            }
+        }
+        off = next;
+    }
+    return 0;
+}
+
+static int find_notes(const uint8_t *file, size_t size,
+                      const Elf64_Phdr *ph, unsigned phnum,
+                      struct elf_image *img, struct tender_error *err)
+{
+    const uint8_t *abi = NULL, *mft = NULL;
+    uint64_t abi_size = 0, mft_size = 0;
+    struct hvt_abi_note_desc desc;
+
+    for (unsigned i = 0; i < phnum; i++) {
+        uint64_t align = ph[i].p_align == 8 ? 8 : 4;
+
+        if (ph[i].p_type != PT_NOTE)
+            continue;
+        if (!in_bounds(ph[i].p_offset, ph[i].p_filesz, size))
+            return tnd_fail(err, TENDER_E_ELF,
+                            "note segment lies outside the file");
+        if (ph[i].p_offset % 4 != 0)
+            return tnd_fail(err, TENDER_E_ELF, "misaligned note segment");
+        if (scan_notes(file + ph[i].p_offset, ph[i].p_filesz, align, &abi,
+                       &abi_size, &mft, &mft_size, err) < 0)
+            return -1;
+    }
+    if (abi == NULL)
+        return tnd_fail(err, TENDER_E_ELF,
+                        "no Solo5 ABI note: not an hvt guest");
+    if (abi_size != sizeof(desc))
+        return tnd_fail(err, TENDER_E_ELF, "bad Solo5 ABI note size (%llu)",
+                        (unsigned long long)abi_size);
+    memcpy(&desc, abi, sizeof(desc));
+    if (desc.target != HVT_ABI_TARGET_HVT)
+        return tnd_fail(err, TENDER_E_ELF,
+                        "guest is built for ABI target %u, not hvt (1)",
+                        desc.target);
+    if (desc.version != HVT_ABI_VERSION)
+        return tnd_fail(err, TENDER_E_ELF,
+                        "guest is built for hvt ABI version %u, not %u",
+                        desc.version, HVT_ABI_VERSION);
+    if (mft == NULL)
+        return tnd_fail(err, TENDER_E_ELF, "no Solo5 manifest note");
+    if (manifest_validate(mft, mft_size, err) < 0)
+        return -1;
+    img->mft = mft;
+    img->mft_size = mft_size;
+    return 0;
+}
+
+static int check_segment(const Elf64_Phdr *ph, size_t size,
+                         uint64_t mem_size, struct elf_segment *seg,
+                         struct tender_error *err)
+{
+    if (ph->p_filesz > ph->p_memsz)
+        return tnd_fail(err, TENDER_E_ELF,
+                        "segment's file size exceeds its memory size");
+    if (!in_bounds(ph->p_offset, ph->p_filesz, size))
+        return tnd_fail(err, TENDER_E_ELF, "segment lies outside the file");
+    if (ph->p_paddr < HVT_LOW_RO_END)
+        return tnd_fail(err, TENDER_E_ELF,
+                        "segment at 0x%llx overlaps the low area "
+                        "(below 0x%x)",
+                        (unsigned long long)ph->p_paddr, HVT_LOW_RO_END);
+    if (!in_bounds(ph->p_paddr, ph->p_memsz, mem_size))
+        return tnd_fail(err, TENDER_E_ELF,
+                        "segment at 0x%llx (0x%llx bytes) lies outside "
+                        "guest memory",
+                        (unsigned long long)ph->p_paddr,
+                        (unsigned long long)ph->p_memsz);
+    if ((ph->p_flags & (PF_W | PF_X)) == (PF_W | PF_X))
+        return tnd_fail(err, TENDER_E_ELF,
+                        "segment at 0x%llx is both writable and executable",
+                        (unsigned long long)ph->p_paddr);
+    seg->gpa = ph->p_paddr;
+    seg->memsz = ph->p_memsz;
+    seg->offset = ph->p_offset;
+    seg->filesz = ph->p_filesz;
+    seg->writable = (ph->p_flags & PF_W) != 0;
+    seg->executable = (ph->p_flags & PF_X) != 0;
+    return 0;
+}
+
+static int segments_overlap(const struct elf_segment *a,
+                            const struct elf_segment *b)
+{
+    return a->gpa < b->gpa + b->memsz && b->gpa < a->gpa + a->memsz;
+}
+
+static int check_segments(const Elf64_Ehdr *eh, size_t size,
+                          const Elf64_Phdr *ph, uint64_t mem_size,
+                          struct elf_image *img, struct tender_error *err)
+{
+    unsigned phnum = eh->e_phnum;
+    int entry_ok = 0;
+
+    img->n_seg = 0;
+    img->kernel_end = 0;
+    for (unsigned i = 0; i < phnum; i++) {
+        struct elf_segment *seg = &img->seg[img->n_seg];
+
+        if (ph[i].p_type == PT_DYNAMIC)
+            return tnd_fail(err, TENDER_E_ELF,
+                            "dynamically linked: guests must be static");
+        if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+            continue;
+        if (check_segment(&ph[i], size, mem_size, seg, err) < 0)
+            return -1;
+        for (size_t j = 0; j < img->n_seg; j++)
+            if (segments_overlap(seg, &img->seg[j]))
+                return tnd_fail(err, TENDER_E_ELF, "segments overlap");
+        if (seg->executable && eh->e_entry >= seg->gpa &&
+            eh->e_entry - seg->gpa < seg->memsz)
+            entry_ok = 1;
+        if (seg->gpa + seg->memsz > img->kernel_end)
+            img->kernel_end = seg->gpa + seg->memsz;
+        img->n_seg++;
+    }
+    if (img->n_seg == 0)
+        return tnd_fail(err, TENDER_E_ELF, "no loadable segments");
+    if (!entry_ok)
+        return tnd_fail(err, TENDER_E_ELF,
+                        "entry point 0x%llx is not in an executable segment",
+                        (unsigned long long)eh->e_entry);
+    img->entry = eh->e_entry;
+    return 0;
+}
+
+int elf_check(const uint8_t *file, size_t size, uint64_t mem_size,
+              struct elf_image *img, struct tender_error *err)
+{
+    Elf64_Ehdr eh;
+    Elf64_Phdr ph[ELF_MAX_PHDRS];
+
+    memset(img, 0, sizeof(*img));
+    if (check_header(file, size, &eh, err) < 0)
+        return -1;
+    memcpy(ph, file + eh.e_phoff, eh.e_phnum * sizeof(Elf64_Phdr));
+    if (find_notes(file, size, ph, eh.e_phnum, img, err) < 0)
+        return -1;
+    return check_segments(&eh, size, ph, mem_size, img, err);
+}
+
+void elf_copy_segments(const uint8_t *file, const struct elf_image *img,
+                       const struct guest_mem *mem)
+{
+    for (size_t i = 0; i < img->n_seg; i++) {
+        const struct elf_segment *seg = &img->seg[i];
+        uint8_t *dst = mem->base + seg->gpa;
+
+        memcpy(dst, file + seg->offset, seg->filesz);
+        memset(dst + seg->filesz, 0, seg->memsz - seg->filesz);
+    }
+}

@@ -1,0 +1,56 @@
+/* One line for a user about why a guest stopped. */
+#include <stdio.h>
+
+#include "hvt_abi.h"
+#include "tender.h"
+
+void tender_exit_describe(const struct tender_exit *e, char *buf, size_t len)
+{
+    unsigned long long rip = e->rip, d = e->detail;
+
+    switch (e->reason) {
+    case TENDER_STOP_HALT:
+        if (e->status == HVT_EXIT_ABORT)
+            snprintf(buf, len, "guest aborted (status 255)");
+        else
+            snprintf(buf, len, "guest exited with status %d", e->status);
+        break;
+    case TENDER_STOP_BAD_IO:
+        snprintf(buf, len,
+                 "guest stopped: I/O to port 0x%llx is not a hypercall "
+                 "(rip=0x%llx)",
+                 d, rip);
+        break;
+    case TENDER_STOP_BAD_HYPERCALL:
+        snprintf(buf, len,
+                 "guest stopped: hypercall %llu has an argument outside "
+                 "guest memory (rip=0x%llx)",
+                 d, rip);
+        break;
+    case TENDER_STOP_BAD_MMIO:
+        snprintf(buf, len,
+                 "guest stopped: access to unbacked address 0x%llx "
+                 "(rip=0x%llx)",
+                 d, rip);
+        break;
+    case TENDER_STOP_TRIPLE_FAULT:
+        snprintf(buf, len, "guest stopped: triple fault (rip=0x%llx)", rip);
+        break;
+    case TENDER_STOP_MEM_FAULT:
+        snprintf(buf, len,
+                 "guest stopped: write to read-only memory such as its "
+                 "text (rip=0x%llx)",
+                 rip);
+        break;
+    case TENDER_STOP_KVM_ERROR:
+        snprintf(buf, len,
+                 "guest stopped: KVM could not run it (code %llu, "
+                 "rip=0x%llx)",
+                 d, rip);
+        break;
+    case TENDER_STOP_REQUESTED:
+    default:
+        snprintf(buf, len, "guest stopped on request (rip=0x%llx)", rip);
+        break;
+    }
+}

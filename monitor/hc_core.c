@@ -1,0 +1,117 @@
+/*
+ * The core module: the hypercalls every guest has, with no device behind
+ * them: WALLTIME, PUTS (the console), POLL and HALT.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "module.h"
+
+static enum hc_result hc_walltime(struct tender_vm *vm, void *argp, void *ctx)
+{
+    struct hvt_hc_walltime *arg = argp;
+    struct timespec ts;
+
+    (void)vm;
+    (void)ctx;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    arg->nsecs = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+    return HC_CONTINUE;
+}
+
+/* The default console: standard output, unbuffered, whole writes. */
+static void console_stdout(const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(STDOUT_FILENO, data, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return; /* A closed stdout must not stop the guest. */
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+static enum hc_result hc_puts(struct tender_vm *vm, void *argp, void *ctx)
+{
+    struct hvt_hc_puts *arg = argp;
+    const char *data = guest_mem_ptr(&vm->mem, arg->data_gpa, arg->len);
+
+    (void)ctx;
+    if (data == NULL)
+        return arg->len == 0 ? HC_CONTINUE : HC_BAD_ARG;
+    if (vm->console != NULL)
+        vm->console(vm->console_opaque, data, arg->len);
+    else
+        console_stdout(data, arg->len);
+    return HC_CONTINUE;
+}
+
+static enum hc_result hc_poll(struct tender_vm *vm, void *argp, void *ctx)
+{
+    struct hvt_hc_poll *arg = argp;
+    struct pollfd fds[VM_MAX_POLL_FDS];
+    struct timespec ts;
+    uint64_t ready = 0;
+    int n, count = 0;
+
+    (void)ctx;
+    ts.tv_sec = (time_t)(arg->timeout_nsecs / 1000000000ULL);
+    ts.tv_nsec = (long)(arg->timeout_nsecs % 1000000000ULL);
+    for (int i = 0; i < vm->n_poll_fds; i++) {
+        fds[i].fd = vm->poll_fd[i];
+        fds[i].events = POLLIN;
+        fds[i].revents = 0;
+    }
+    /* A signal (a stop request) cuts the sleep short: report nothing. */
+    n = ppoll(fds, (nfds_t)vm->n_poll_fds, &ts, NULL);
+    for (int i = 0; n > 0 && i < vm->n_poll_fds; i++) {
+        if (fds[i].revents & POLLIN) {
+            ready |= 1ULL << vm->poll_handle[i];
+            count++;
+        }
+    }
+    arg->ready_set = ready;
+    arg->ret = count;
+    return HC_CONTINUE;
+}
+
+static enum hc_result hc_halt(struct tender_vm *vm, void *argp, void *ctx)
+{
+    struct hvt_hc_halt *arg = argp;
+
+    (void)ctx;
+    /* Statuses above 255 are reserved by the ABI: treat them as abort. */
+    if (arg->exit_status < 0 || arg->exit_status > 255)
+        vm->exit.status = HVT_EXIT_ABORT;
+    else
+        vm->exit.status = arg->exit_status;
+    return HC_HALT;
+}
+
+static int core_attach(struct tender_vm *vm, void **state,
+                       struct tender_error *err)
+{
+    (void)state;
+    (void)err;
+    vm_register_hypercall(vm, HVT_HYPERCALL_WALLTIME,
+                          sizeof(struct hvt_hc_walltime), hc_walltime, NULL);
+    vm_register_hypercall(vm, HVT_HYPERCALL_PUTS, sizeof(struct hvt_hc_puts),
+                          hc_puts, NULL);
+    vm_register_hypercall(vm, HVT_HYPERCALL_POLL, sizeof(struct hvt_hc_poll),
+                          hc_poll, NULL);
+    vm_register_hypercall(vm, HVT_HYPERCALL_HALT, sizeof(struct hvt_hc_halt),
+                          hc_halt, NULL);
+    return 0;
+}
+
+const struct tender_module tender_module_core = {
+    .name = "core",
+    .option_keys = NULL,
+    .attach = core_attach,
+    .detach = NULL,
+};

@@ -1,0 +1,150 @@
+/*
+ * tender: the command-line client of libtender.  It parses options, runs
+ * one guest, reports why it stopped and exits with a status that tells
+ * the guest's own statuses apart from tender's (docs/exit-status.md).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_options.h"
+#include "tender.h"
+
+/* tender's own exit statuses; 0-239 and 255 belong to the guest. */
+enum {
+    EXIT_SETUP = 240,
+    EXIT_BAD_IO = 241,
+    EXIT_BAD_MMIO = 242,
+    EXIT_TRIPLE_FAULT = 243,
+    EXIT_MEM_FAULT = 244,
+    EXIT_KVM_ERROR = 245,
+    EXIT_SIGNAL = 246
+};
+
+static const char usage[] =
+    "usage: tender [OPTIONS] GUEST.elf [GUEST ARGUMENTS...]\n"
+    "\n"
+    "Run an hvt (v2) unikernel on KVM.\n"
+    "\n"
+    "Options:\n"
+    "  --mem=MiB                  guest memory, an even number from 2 to 4096"
+    " (default 512)\n"
+    "  --help                     show this help and exit\n"
+    "  --version                  show the version and exit\n"
+    "  --                         end of options\n"
+    "\n"
+    "Exit status: the guest's own (0-239, 255 for abort), or 240 set-up"
+    " failed,\n"
+    "241 invalid hypercall or I/O, 242 access to unbacked memory, 243"
+    " triple fault,\n"
+    "244 write to read-only memory, 245 KVM error, 246 stopped by a"
+    " signal.\n";
+
+static struct tender_vm *running_vm;
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+    if (running_vm != NULL)
+        tender_vm_request_stop(running_vm);
+}
+
+/* No SA_RESTART: a signal must interrupt KVM_RUN and POLL's sleep. */
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static int exit_status(const struct tender_exit *e)
+{
+    switch (e->reason) {
+    case TENDER_STOP_HALT:
+        return e->status;
+    case TENDER_STOP_BAD_IO:
+    case TENDER_STOP_BAD_HYPERCALL:
+        return EXIT_BAD_IO;
+    case TENDER_STOP_BAD_MMIO:
+        return EXIT_BAD_MMIO;
+    case TENDER_STOP_TRIPLE_FAULT:
+        return EXIT_TRIPLE_FAULT;
+    case TENDER_STOP_MEM_FAULT:
+        return EXIT_MEM_FAULT;
+    case TENDER_STOP_REQUESTED:
+        return EXIT_SIGNAL;
+    case TENDER_STOP_KVM_ERROR:
+    default:
+        return EXIT_KVM_ERROR;
+    }
+}
+
+static int report(const struct tender_exit *e)
+{
+    char line[256];
+
+    if (e->reason == TENDER_STOP_REQUESTED)
+        fprintf(stderr, "tender: guest stopped by signal %d (%s)\n",
+                (int)stop_signal, strsignal((int)stop_signal));
+    else if (e->reason != TENDER_STOP_HALT || e->status == 255) {
+        tender_exit_describe(e, line, sizeof(line));
+        fprintf(stderr, "tender: %s\n", line);
+    }
+    return exit_status(e);
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_options opts;
+    struct tender_error err;
+    struct tender_exit e;
+    struct tender_vm *vm;
+
+    if (cli_parse(argc, argv, &opts, &err) < 0) {
+        fprintf(stderr, "tender: %s\n", err.msg);
+        return EXIT_SETUP;
+    }
+    if (opts.action == CLI_HELP) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (opts.action == CLI_VERSION) {
+        printf("tender %s (hvt ABI version %d)\n", TENDER_VERSION, 2);
+        return 0;
+    }
+    /* Name a missing guest file before any complaint about KVM. */
+    if (access(opts.elf_path, R_OK) < 0) {
+        fprintf(stderr, "tender: %s: %s\n", opts.elf_path, strerror(errno));
+        return EXIT_SETUP;
+    }
+    catch_stop_signals();
+    if (tender_vm_create(&opts.cfg, &vm, &err) < 0) {
+        fprintf(stderr, "tender: %s\n", err.msg);
+        return EXIT_SETUP;
+    }
+    if (tender_vm_load_file(vm, opts.elf_path, &err) < 0) {
+        fprintf(stderr, "tender: %s\n", err.msg);
+        tender_vm_destroy(vm);
+        return EXIT_SETUP;
+    }
+    running_vm = vm;
+    if (stop_signal)
+        tender_vm_request_stop(vm);
+    if (tender_vm_run(vm, &e, &err) < 0) {
+        fprintf(stderr, "tender: %s\n", err.msg);
+        running_vm = NULL;
+        tender_vm_destroy(vm);
+        return EXIT_KVM_ERROR;
+    }
+    running_vm = NULL;
+    tender_vm_destroy(vm);
+    return report(&e);
+}

@@ -1,0 +1,24 @@
+/*
+ * Device modules.  A module is one file: it names the options it accepts,
+ * and its attach() gives host resources to the manifest's devices of its
+ * kind and registers the hypercalls and poll descriptors that serve them.
+ */
+#ifndef TENDER_MODULE_H
+#define TENDER_MODULE_H
+
+#include "vm.h"
+
+struct tender_module {
+    const char *name;
+    const char *const *option_keys; /* NULL-terminated; NULL for none */
+    int (*attach)(struct tender_vm *vm, void **state,
+                  struct tender_error *err);
+    void (*detach)(struct tender_vm *vm, void *state);
+};
+
+/* The modules, in attach order; NULL-terminated (modules.c). */
+extern const struct tender_module *const tender_modules[];
+
+extern const struct tender_module tender_module_core;
+
+#endif

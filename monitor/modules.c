@@ -1,0 +1,21 @@
+/* The table of device modules: adding a device adds one line here. */
+#include <string.h>
+
+#include "module.h"
+
+const struct tender_module *const tender_modules[] = {
+    &tender_module_core,
+    NULL,
+};
+
+int tender_dev_key_known(const char *key)
+{
+    for (size_t i = 0; tender_modules[i] != NULL; i++) {
+        const char *const *keys = tender_modules[i]->option_keys;
+
+        for (size_t k = 0; keys != NULL && keys[k] != NULL; k++)
+            if (strcmp(keys[k], key) == 0)
+                return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,106 @@
+/*
+ * libtender: a minimal KVM monitor for hvt (v2) unikernels, as a library.
+ *
+ * One struct tender_vm holds everything about one guest: there is no
+ * global state, so a process may run many VMs.  The library never prints
+ * and never exits; each call that can fail returns 0 or -1 and fills a
+ * struct tender_error that the caller reports.
+ *
+ * Life of a VM:
+ *   tender_vm_create()  opens /dev/kvm, creates the VM, its memory, a vCPU
+ *   tender_vm_load_*()  checks and loads the guest ELF, attaches devices
+ *   tender_vm_run()     runs the guest until it halts or is stopped
+ *   tender_vm_destroy() releases it all
+ */
+#ifndef TENDER_H
+#define TENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TENDER_VERSION "0.1.0"
+
+enum tender_errcode {
+    TENDER_OK = 0,
+    TENDER_E_CONFIG,  /* a bad configuration value or option */
+    TENDER_E_KVM,     /* /dev/kvm missing, refused or lacking a feature */
+    TENDER_E_ELF,     /* the guest image is not a loadable hvt v2 ELF */
+    TENDER_E_DEVICE,  /* a device could not be attached */
+    TENDER_E_SYSTEM,  /* the host refused something (memory, files) */
+    TENDER_E_STATE    /* a call made at the wrong point in the VM's life */
+};
+
+struct tender_error {
+    enum tender_errcode code;
+    char msg[256];
+};
+
+/* Why tender_vm_run() returned. */
+enum tender_stop {
+    TENDER_STOP_HALT,        /* the guest called HALT: status is its own */
+    TENDER_STOP_BAD_IO,      /* an I/O exit that is not a valid hypercall */
+    TENDER_STOP_BAD_HYPERCALL, /* a hypercall with an unusable argument */
+    TENDER_STOP_BAD_MMIO,    /* an access to unbacked guest-physical memory */
+    TENDER_STOP_TRIPLE_FAULT,/* the vCPU shut down */
+    TENDER_STOP_MEM_FAULT,   /* a write to memory the host maps read-only */
+    TENDER_STOP_KVM_ERROR,   /* internal error, failed entry or unknown exit */
+    TENDER_STOP_REQUESTED    /* tender_vm_request_stop() was called */
+};
+
+/* What tender_vm_run() reports; status is valid for TENDER_STOP_HALT. */
+struct tender_exit {
+    enum tender_stop reason;
+    int status;     /* the guest's exit status, 0-255 */
+    uint64_t rip;   /* where the vCPU was when it stopped */
+    uint64_t detail; /* reason-specific: port, address or KVM exit code */
+};
+
+/* Receives the guest's console output; must not call back into the VM. */
+typedef void (*tender_console_fn)(void *opaque, const char *data, size_t len);
+
+/*
+ * A device argument: attaches a host resource to a device that the
+ * guest's manifest declares.  key names the option ("net", "block",
+ * "net-mac", "block-sector-size", ...); name is the manifest entry, or
+ * NULL to mean "the one device of this kind"; value is the option's text.
+ */
+struct tender_dev_arg {
+    const char *key;
+    const char *name;
+    const char *value;
+};
+
+#define TENDER_MAX_DEV_ARGS 256
+
+struct tender_config {
+    uint64_t mem_size;            /* bytes; 0 means the default, 512 MiB */
+    int guest_argc;               /* arguments handed to the guest */
+    char *const *guest_argv;
+    const struct tender_dev_arg *dev_args;
+    size_t n_dev_args;
+    tender_console_fn console;    /* NULL: write to standard output */
+    void *console_opaque;
+};
+
+struct tender_vm;
+
+int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
+                     struct tender_error *err);
+int tender_vm_load_file(struct tender_vm *vm, const char *path,
+                        struct tender_error *err);
+int tender_vm_load_buffer(struct tender_vm *vm, const void *elf, size_t len,
+                          struct tender_error *err);
+int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
+                  struct tender_error *err);
+/* Async-signal-safe and callable from any thread. */
+void tender_vm_request_stop(struct tender_vm *vm);
+void tender_vm_destroy(struct tender_vm *vm);
+
+/* Describe an exit in one line for a user, e.g. "guest halted (status 0)". */
+void tender_exit_describe(const struct tender_exit *exit, char *buf,
+                          size_t len);
+
+/* Does some device module accept option key? */
+int tender_dev_key_known(const char *key);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * The vCPU loop: run the guest, turn each exit into a hypercall or a stop.
+ * Anything the guest does that is not a well-formed hypercall stops it.
+ */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "error.h"
+#include "vm.h"
+
+static void stop(struct tender_vm *vm, enum tender_stop reason,
+                 uint64_t detail)
+{
+    struct kvm_regs regs;
+
+    vm->exit.reason = reason;
+    vm->exit.detail = detail;
+    vm->exit.rip = 0;
+    if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) == 0)
+        vm->exit.rip = regs.rip;
+}
+
+/* Returns 1 when the guest must stop (vm->exit says why), else 0. */
+static int handle_io(struct tender_vm *vm)
+{
+    struct kvm_run *run = vm->run;
+    unsigned nr = run->io.port - HVT_HYPERCALL_PIO_BASE;
+    const struct hc_entry *hc;
+    uint32_t gpa;
+    void *arg;
+    /* Handlers work on an aligned private copy of the argument struct:
+     * the guest may place it anywhere, and it cannot change under us. */
+    uint64_t copy[HC_MAX_ARG_SIZE / 8];
+    enum hc_result result;
+
+    if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 ||
+        run->io.count != 1 || run->io.port < HVT_HYPERCALL_PIO_BASE ||
+        nr >= HVT_HYPERCALL_MAX || vm->hc[nr].fn == NULL) {
+        stop(vm, TENDER_STOP_BAD_IO, run->io.port);
+        return 1;
+    }
+    hc = &vm->hc[nr];
+    memcpy(&gpa, (uint8_t *)run + run->io.data_offset, sizeof(gpa));
+    arg = guest_mem_ptr(&vm->mem, gpa, hc->arg_size);
+    if (arg == NULL) {
+        stop(vm, TENDER_STOP_BAD_HYPERCALL, nr);
+        return 1;
+    }
+    memcpy(copy, arg, hc->arg_size);
+    result = hc->fn(vm, copy, hc->ctx);
+    memcpy(arg, copy, hc->arg_size);
+    switch (result) {
+    case HC_CONTINUE:
+        return 0;
+    case HC_HALT:
+        stop(vm, TENDER_STOP_HALT, 0);
+        return 1;
+    case HC_BAD_ARG:
+    default:
+        stop(vm, TENDER_STOP_BAD_HYPERCALL, nr);
+        return 1;
+    }
+}
+
+/* Returns 1 when the guest must stop, 0 to run it again. */
+static int handle_exit(struct tender_vm *vm)
+{
+    struct kvm_run *run = vm->run;
+
+    switch (run->exit_reason) {
+    case KVM_EXIT_IO:
+        return handle_io(vm);
+    case KVM_EXIT_MMIO:
+        stop(vm, TENDER_STOP_BAD_MMIO, run->mmio.phys_addr);
+        return 1;
+    case KVM_EXIT_SHUTDOWN:
+        stop(vm, TENDER_STOP_TRIPLE_FAULT, 0);
+        return 1;
+    case KVM_EXIT_HLT:
+        stop(vm, TENDER_STOP_KVM_ERROR, KVM_EXIT_HLT);
+        return 1;
+    case KVM_EXIT_FAIL_ENTRY:
+        stop(vm, TENDER_STOP_KVM_ERROR,
+             run->fail_entry.hardware_entry_failure_reason);
+        return 1;
+#ifdef KVM_EXIT_MEMORY_FAULT
+    case KVM_EXIT_MEMORY_FAULT:
+        stop(vm, TENDER_STOP_MEM_FAULT, run->memory_fault.gpa);
+        return 1;
+#endif
+    case KVM_EXIT_INTERNAL_ERROR:
+        stop(vm, TENDER_STOP_KVM_ERROR, run->internal.suberror);
+        return 1;
+    default:
+        stop(vm, TENDER_STOP_KVM_ERROR, run->exit_reason);
+        return 1;
+    }
+}
+
+int vcpu_loop(struct tender_vm *vm, struct tender_error *err)
+{
+    for (;;) {
+        if (vm->stop_requested) {
+            stop(vm, TENDER_STOP_REQUESTED, 0);
+            return 0;
+        }
+        if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+            if (errno == EINTR || errno == EAGAIN) {
+                vm->run->immediate_exit = 0;
+                continue;
+            }
+            if (errno == EFAULT) {
+                /* The host mapping refused the access: a write to text. */
+                stop(vm, TENDER_STOP_MEM_FAULT, 0);
+                return 0;
+            }
+            return tnd_fail_errno(err, TENDER_E_KVM, errno, "KVM_RUN");
+        }
+        if (handle_exit(vm))
+            return 0;
+    }
+}

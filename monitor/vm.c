@@ -1,0 +1,384 @@
+/*
+ * The VM object: KVM descriptors, guest memory and the vCPU, and the steps
+ * of a guest's life (create, load, run, destroy).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "elf_load.h"
+#include "error.h"
+#include "manifest.h"
+#include "module.h"
+#include "vm.h"
+
+#define DEFAULT_MEM_SIZE (512ULL << 20)
+
+/* Capabilities the monitor relies on, each checked before use. */
+static const struct {
+    int cap;
+    const char *name;
+} required_caps[] = {
+    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
+    {KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
+    {KVM_CAP_GET_TSC_KHZ, "KVM_CAP_GET_TSC_KHZ"},
+    {KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT"},
+};
+
+static int open_kvm(struct tender_vm *vm, struct tender_error *err)
+{
+    int version;
+
+    vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (vm->kvm_fd < 0) {
+        if (errno == ENOENT)
+            return tnd_fail(err, TENDER_E_KVM,
+                            "/dev/kvm does not exist: KVM is not available "
+                            "on this host");
+        if (errno == EACCES || errno == EPERM)
+            return tnd_fail(err, TENDER_E_KVM,
+                            "no permission to open /dev/kvm (join the kvm "
+                            "group or ask an administrator)");
+        return tnd_fail_errno(err, TENDER_E_KVM, errno,
+                              "cannot open /dev/kvm");
+    }
+    version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+    if (version != KVM_API_VERSION)
+        return tnd_fail(err, TENDER_E_KVM,
+                        "KVM API version %d, expected %d", version,
+                        KVM_API_VERSION);
+    for (size_t i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]);
+         i++)
+        if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <=
+            0)
+            return tnd_fail(err, TENDER_E_KVM,
+                            "KVM lacks a required capability: %s",
+                            required_caps[i].name);
+    return 0;
+}
+
+static int check_mem_size(uint64_t size, struct tender_error *err)
+{
+    if (size < HVT_GUEST_MIN_MEM || size > HVT_GUEST_MAX_MEM ||
+        size % HVT_GUEST_MEM_ALIGN != 0)
+        return tnd_fail(err, TENDER_E_CONFIG,
+                        "guest memory must be a multiple of 2 MiB from "
+                        "2 MiB to 4096 MiB, not %llu bytes",
+                        (unsigned long long)size);
+    return 0;
+}
+
+/*
+ * Guest memory is reserved, not committed: MAP_NORESERVE and no touching,
+ * so a 4 GiB guest costs what it uses and nothing more.
+ */
+static int create_memory(struct tender_vm *vm, uint64_t size,
+                         struct tender_error *err)
+{
+    struct kvm_userspace_memory_region region;
+    void *p;
+
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return tnd_fail_errno(err, TENDER_E_SYSTEM, errno,
+                              "cannot reserve %llu MiB of guest memory",
+                              (unsigned long long)(size >> 20));
+    vm->mem.base = p;
+    vm->mem.size = size;
+    memset(&region, 0, sizeof(region));
+    region.slot = 0;
+    region.guest_phys_addr = 0;
+    region.memory_size = size;
+    region.userspace_addr = (uint64_t)(uintptr_t)p;
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+        return tnd_fail_errno(err, TENDER_E_KVM, errno,
+                              "KVM_SET_USER_MEMORY_REGION");
+    return 0;
+}
+
+static int create_vcpu(struct tender_vm *vm, struct tender_error *err)
+{
+    int size;
+    void *run;
+    int khz;
+
+    vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+    if (vm->vcpu_fd < 0)
+        return tnd_fail_errno(err, TENDER_E_KVM, errno, "KVM_CREATE_VCPU");
+    size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (size < (int)sizeof(struct kvm_run))
+        return tnd_fail(err, TENDER_E_KVM, "bad KVM_GET_VCPU_MMAP_SIZE");
+    run = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED,
+               vm->vcpu_fd, 0);
+    if (run == MAP_FAILED)
+        return tnd_fail_errno(err, TENDER_E_KVM, errno,
+                              "cannot map the vCPU's run area");
+    vm->run = run;
+    vm->run_size = (size_t)size;
+    khz = ioctl(vm->vcpu_fd, KVM_GET_TSC_KHZ, 0);
+    if (khz <= 0)
+        return tnd_fail_errno(err, TENDER_E_KVM, errno, "KVM_GET_TSC_KHZ");
+    vm->tsc_hz = (uint64_t)khz * 1000;
+    return 0;
+}
+
+static struct tender_vm *vm_alloc(void)
+{
+    struct tender_vm *vm = calloc(1, sizeof(*vm));
+
+    if (vm == NULL)
+        return NULL;
+    vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
+    return vm;
+}
+
+int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
+                     struct tender_error *err)
+{
+    struct tender_vm *vm;
+    uint64_t mem_size = cfg->mem_size ? cfg->mem_size : DEFAULT_MEM_SIZE;
+
+    *vmp = NULL;
+    if (check_mem_size(mem_size, err) < 0)
+        return -1;
+    vm = vm_alloc();
+    if (vm == NULL)
+        return tnd_fail(err, TENDER_E_SYSTEM, "out of memory");
+    vm->console = cfg->console;
+    vm->console_opaque = cfg->console_opaque;
+    vm->dev_args = cfg->dev_args;
+    vm->n_dev_args = cfg->n_dev_args;
+    if (cmdline_build(vm->cmdline, sizeof(vm->cmdline), cfg->guest_argc,
+                      cfg->guest_argv, err) < 0 ||
+        open_kvm(vm, err) < 0)
+        goto fail;
+    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+    if (vm->vm_fd < 0) {
+        tnd_fail_errno(err, TENDER_E_KVM, errno, "KVM_CREATE_VM");
+        goto fail;
+    }
+    if (create_memory(vm, mem_size, err) < 0 || create_vcpu(vm, err) < 0 ||
+        x86_setup_cpuid(vm, err) < 0)
+        goto fail;
+    *vmp = vm;
+    return 0;
+fail:
+    tender_vm_destroy(vm);
+    return -1;
+}
+
+/* Map loaded text and read-only data read-only on the host side too, so
+ * that a guest write to them faults out of KVM_RUN instead of landing. */
+static int protect_segments(struct tender_vm *vm,
+                            const struct elf_image *img,
+                            struct tender_error *err)
+{
+    const uint64_t page = 4096;
+
+    for (size_t i = 0; i < img->n_seg; i++) {
+        const struct elf_segment *seg = &img->seg[i];
+        uint64_t start = (seg->gpa + page - 1) & ~(page - 1);
+        uint64_t end = (seg->gpa + seg->memsz) & ~(page - 1);
+
+        if (seg->writable || end <= start)
+            continue;
+        if (mprotect(vm->mem.base + start, end - start, PROT_READ) < 0)
+            return tnd_fail_errno(err, TENDER_E_SYSTEM, errno,
+                                  "cannot protect the guest's text");
+    }
+    return 0;
+}
+
+/* Boot info, then the manifest, then the command line, in the low area. */
+static int place_boot_info(struct tender_vm *vm, const struct elf_image *img,
+                           struct tender_error *err)
+{
+    uint64_t mft_gpa = HVT_BOOT_INFO_GPA + sizeof(struct hvt_boot_info);
+    uint64_t cmdline_gpa = (mft_gpa + img->mft_size + 7) & ~7ULL;
+    size_t cmdline_len = strlen(vm->cmdline) + 1;
+    struct hvt_boot_info *bi;
+
+    if (cmdline_gpa + cmdline_len > HVT_LOW_RO_END)
+        return tnd_fail(err, TENDER_E_ELF, "boot data overflows low memory");
+    bi = (struct hvt_boot_info *)(vm->mem.base + HVT_BOOT_INFO_GPA);
+    memcpy(vm->mem.base + mft_gpa, img->mft, img->mft_size);
+    memcpy(vm->mem.base + cmdline_gpa, vm->cmdline, cmdline_len);
+    memset(bi, 0, sizeof(*bi));
+    bi->mem_size = vm->mem.size;
+    bi->kernel_end = img->kernel_end;
+    bi->cpu_cycle_freq = vm->tsc_hz;
+    bi->cmdline_gpa = cmdline_gpa;
+    bi->mft_gpa = mft_gpa;
+    vm->boot_info = bi;
+    vm->mft = (struct hvt_mft *)(vm->mem.base + mft_gpa);
+    return 0;
+}
+
+static int attach_modules(struct tender_vm *vm, struct tender_error *err)
+{
+    for (size_t i = 0; tender_modules[i] != NULL; i++) {
+        if (i >= VM_MAX_MODULES)
+            return tnd_fail(err, TENDER_E_STATE, "too many modules");
+        if (tender_modules[i]->attach(vm, &vm->module_state[i], err) < 0)
+            return -1;
+    }
+    for (uint32_t i = 1; i < vm->mft->entries; i++) {
+        const struct hvt_mft_entry *e = &vm->mft->e[i];
+
+        if (!e->attached)
+            return tnd_fail(err, TENDER_E_DEVICE,
+                            "the guest declares %s device '%s' but nothing "
+                            "is attached to it (use --%s:%s=...)",
+                            manifest_type_name(e->type), e->name,
+                            manifest_type_name(e->type), e->name);
+    }
+    vm->boot_info->host_features = vm->host_features;
+    return 0;
+}
+
+int tender_vm_load_buffer(struct tender_vm *vm, const void *elf, size_t len,
+                          struct tender_error *err)
+{
+    struct elf_image img;
+
+    if (vm->loaded)
+        return tnd_fail(err, TENDER_E_STATE, "a guest is already loaded");
+    if (elf_check(elf, len, vm->mem.size, &img, err) < 0)
+        return -1;
+    /* From here on the VM holds a guest: it can only be destroyed. */
+    vm->loaded = 1;
+    elf_copy_segments(elf, &img, &vm->mem);
+    vm->entry = img.entry;
+    x86_write_page_tables(vm);
+    if (place_boot_info(vm, &img, err) < 0 ||
+        attach_modules(vm, err) < 0 || protect_segments(vm, &img, err) < 0 ||
+        x86_setup_vcpu(vm, err) < 0)
+        return -1;
+    return 0;
+}
+
+int tender_vm_load_file(struct tender_vm *vm, const char *path,
+                        struct tender_error *err)
+{
+    struct stat st;
+    void *map;
+    int fd, rc;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return tnd_fail_errno(err, TENDER_E_ELF, errno, "%s", path);
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return tnd_fail(err, TENDER_E_ELF, "%s: not a regular file", path);
+    }
+    if (st.st_size == 0) {
+        close(fd);
+        return tnd_fail(err, TENDER_E_ELF, "%s: not an ELF file (empty)",
+                        path);
+    }
+    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return tnd_fail_errno(err, TENDER_E_ELF, errno, "%s", path);
+    rc = tender_vm_load_buffer(vm, map, (size_t)st.st_size, err);
+    munmap(map, (size_t)st.st_size);
+    if (rc < 0 && err != NULL && err->code == TENDER_E_ELF) {
+        char msg[2 * sizeof(err->msg)];
+
+        snprintf(msg, sizeof(msg), "%s: %s", path, err->msg);
+        msg[sizeof(err->msg) - 1] = '\0';
+        memcpy(err->msg, msg, sizeof(err->msg));
+    }
+    return rc;
+}
+
+int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
+                  struct tender_error *err)
+{
+    int rc;
+
+    if (!vm->loaded)
+        return tnd_fail(err, TENDER_E_STATE, "no guest is loaded");
+    if (vm->running)
+        return tnd_fail(err, TENDER_E_STATE, "the VM is already running");
+    vm->vcpu_thread = pthread_self();
+    vm->running = 1;
+    rc = vcpu_loop(vm, err);
+    vm->running = 0;
+    if (rc == 0 && exit != NULL)
+        *exit = vm->exit;
+    return rc;
+}
+
+void tender_vm_request_stop(struct tender_vm *vm)
+{
+    vm->stop_requested = 1;
+    if (vm->run != NULL)
+        vm->run->immediate_exit = 1;
+}
+
+void tender_vm_destroy(struct tender_vm *vm)
+{
+    if (vm == NULL)
+        return;
+    for (size_t i = 0; tender_modules[i] != NULL && i < VM_MAX_MODULES; i++)
+        if (vm->module_state[i] != NULL && tender_modules[i]->detach)
+            tender_modules[i]->detach(vm, vm->module_state[i]);
+    if (vm->run != NULL)
+        munmap(vm->run, vm->run_size);
+    if (vm->mem.base != NULL)
+        munmap(vm->mem.base, vm->mem.size);
+    if (vm->vcpu_fd >= 0)
+        close(vm->vcpu_fd);
+    if (vm->vm_fd >= 0)
+        close(vm->vm_fd);
+    if (vm->kvm_fd >= 0)
+        close(vm->kvm_fd);
+    free(vm);
+}
+
+int vm_register_hypercall(struct tender_vm *vm, unsigned nr,
+                          uint64_t arg_size, hc_handler fn, void *ctx)
+{
+    if (nr == 0 || nr >= HVT_HYPERCALL_MAX || vm->hc[nr].fn != NULL ||
+        arg_size == 0 || arg_size > HC_MAX_ARG_SIZE || arg_size % 8 != 0)
+        return -1;
+    vm->hc[nr].fn = fn;
+    vm->hc[nr].arg_size = arg_size;
+    vm->hc[nr].ctx = ctx;
+    return 0;
+}
+
+int vm_register_poll_fd(struct tender_vm *vm, int fd, uint64_t handle)
+{
+    if (vm->n_poll_fds >= VM_MAX_POLL_FDS)
+        return -1;
+    vm->poll_fd[vm->n_poll_fds] = fd;
+    vm->poll_handle[vm->n_poll_fds] = handle;
+    vm->n_poll_fds++;
+    return 0;
+}
+
+const struct tender_dev_arg *vm_dev_arg(const struct tender_vm *vm,
+                                        const char *key, const char *name)
+{
+    for (size_t i = 0; i < vm->n_dev_args; i++) {
+        const struct tender_dev_arg *a = &vm->dev_args[i];
+
+        if (strcmp(a->key, key) != 0)
+            continue;
+        if ((name == NULL && a->name == NULL) ||
+            (name != NULL && a->name != NULL && strcmp(name, a->name) == 0))
+            return a;
+    }
+    return NULL;
+}

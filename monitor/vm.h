@@ -1,0 +1,90 @@
+/*
+ * The VM object and the narrow interface that device modules use: they
+ * register hypercalls and poll descriptors on the VM they are attached to.
+ */
+#ifndef TENDER_VM_H
+#define TENDER_VM_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "guest_mem.h"
+#include "hvt_abi.h"
+#include "tender.h"
+
+#define VM_MAX_POLL_FDS 64
+#define VM_MAX_MODULES 8
+
+/* What a hypercall handler tells the vCPU loop. */
+enum hc_result {
+    HC_CONTINUE,  /* resume the guest */
+    HC_HALT,      /* the guest asked to stop; vm->exit is filled */
+    HC_BAD_ARG    /* a malformed request that has no ret field to carry it */
+};
+
+/*
+ * A handler gets the host address of the argument struct, already checked
+ * to lie wholly in guest memory.  It must treat every field as hostile.
+ */
+typedef enum hc_result (*hc_handler)(struct tender_vm *vm, void *arg,
+                                     void *ctx);
+
+#define HC_MAX_ARG_SIZE 64
+
+struct hc_entry {
+    hc_handler fn;
+    uint64_t arg_size;
+    void *ctx;
+};
+
+struct tender_vm {
+    int kvm_fd;
+    int vm_fd;
+    int vcpu_fd;
+    struct kvm_run *run;
+    size_t run_size;
+    struct guest_mem mem;
+    uint64_t tsc_hz;
+    uint64_t entry;
+    int loaded;
+
+    tender_console_fn console;
+    void *console_opaque;
+    const struct tender_dev_arg *dev_args;
+    size_t n_dev_args;
+    char cmdline[HVT_CMDLINE_MAX];
+
+    struct hvt_mft *mft;          /* the guest's copy, in guest memory */
+    struct hvt_boot_info *boot_info;
+    uint32_t host_features;
+
+    struct hc_entry hc[HVT_HYPERCALL_MAX];
+    int poll_fd[VM_MAX_POLL_FDS];
+    uint64_t poll_handle[VM_MAX_POLL_FDS];
+    int n_poll_fds;
+    void *module_state[VM_MAX_MODULES];
+
+    volatile sig_atomic_t stop_requested;
+    volatile sig_atomic_t running;
+    pthread_t vcpu_thread;
+    struct tender_exit exit;
+};
+
+int vm_register_hypercall(struct tender_vm *vm, unsigned nr,
+                          uint64_t arg_size, hc_handler fn, void *ctx);
+int vm_register_poll_fd(struct tender_vm *vm, int fd, uint64_t handle);
+
+/* Arguments of the guest's manifest entry key/name, in order of use. */
+const struct tender_dev_arg *vm_dev_arg(const struct tender_vm *vm,
+                                        const char *key, const char *name);
+
+/* x86 set-up (x86_setup.c). */
+int x86_setup_cpuid(struct tender_vm *vm, struct tender_error *err);
+void x86_write_page_tables(struct tender_vm *vm);
+int x86_setup_vcpu(struct tender_vm *vm, struct tender_error *err);
+
+/* The vCPU loop (vcpu_loop.c). */
+int vcpu_loop(struct tender_vm *vm, struct tender_error *err);
+
+#endif

@@ -39,12 +39,7 @@ enum hvt_hypercall {
 };
 
 /* Written back in a struct's ret field. */
-enum hvt_result {
-    HVT_OK = 0,
-    HVT_AGAIN = 1,
-    HVT_EINVAL = 2,
-    HVT_EUNSPEC = 3
-};
+enum hvt_result { HVT_OK = 0, HVT_AGAIN = 1, HVT_EINVAL = 2, HVT_EUNSPEC = 3 };
 
 /*
  * Feature bits in boot_info.host_features.  Bit 0 belongs to hvt's network

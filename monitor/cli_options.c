@@ -51,8 +51,8 @@ static int parse_dev_arg(const char *opt, struct cli_options *opts,
     if (colon != NULL) {
         *colon = '\0';
         if (colon[1] == '\0')
-            return tnd_fail(err, TENDER_E_CONFIG,
-                            "--%s: empty device name", opt);
+            return tnd_fail(err, TENDER_E_CONFIG, "--%s: empty device name",
+                            opt);
     }
     if (!tender_dev_key_known(text))
         return tnd_fail(err, TENDER_E_CONFIG, "unknown option --%s", text);

@@ -79,8 +79,7 @@ static int scan_notes(const uint8_t *notes, uint64_t len, uint64_t align,
         next = align_up(desc_off + nh.n_descsz, align);
 
         if (nh.n_namesz == HVT_NOTE_NAME_SIZE &&
-            memcmp(notes + name_off, HVT_NOTE_NAME, HVT_NOTE_NAME_SIZE) ==
-                0) {
+            memcmp(notes + name_off, HVT_NOTE_NAME, HVT_NOTE_NAME_SIZE) == 0) {
             const uint8_t **slot = NULL;
             uint64_t *slot_size = NULL;
 
@@ -98,8 +97,7 @@ static int scan_notes(const uint8_t *notes, uint64_t len, uint64_t align,
                                     slot == abi ? "ABI" : "manifest");
                 /* Descriptors are read as u32 arrays: keep them aligned. */
                 if (desc_off % 4 != 0)
-                    return tnd_fail(err, TENDER_E_ELF,
-                                    "misaligned Solo5 note");
+                    return tnd_fail(err, TENDER_E_ELF, "misaligned Solo5 note");
                 *slot = notes + desc_off;
                 *slot_size = nh.n_descsz;
             }
@@ -109,9 +107,9 @@ static int scan_notes(const uint8_t *notes, uint64_t len, uint64_t align,
     return 0;
 }
 
-static int find_notes(const uint8_t *file, size_t size,
-                      const Elf64_Phdr *ph, unsigned phnum,
-                      struct elf_image *img, struct tender_error *err)
+static int find_notes(const uint8_t *file, size_t size, const Elf64_Phdr *ph,
+                      unsigned phnum, struct elf_image *img,
+                      struct tender_error *err)
 {
     const uint8_t *abi = NULL, *mft = NULL;
     uint64_t abi_size = 0, mft_size = 0;
@@ -155,9 +153,8 @@ static int find_notes(const uint8_t *file, size_t size,
     return 0;
 }
 
-static int check_segment(const Elf64_Phdr *ph, size_t size,
-                         uint64_t mem_size, struct elf_segment *seg,
-                         struct tender_error *err)
+static int check_segment(const Elf64_Phdr *ph, size_t size, uint64_t mem_size,
+                         struct elf_segment *seg, struct tender_error *err)
 {
     if (ph->p_filesz > ph->p_memsz)
         return tnd_fail(err, TENDER_E_ELF,

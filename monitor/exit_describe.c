@@ -38,9 +38,9 @@ void tender_exit_describe(const struct tender_exit *e, char *buf, size_t len)
         break;
     case TENDER_STOP_MEM_FAULT:
         snprintf(buf, len,
-                 "guest stopped: write to read-only memory such as its "
-                 "text (rip=0x%llx)",
-                 rip);
+                 "guest stopped: write to its read-only text or data at "
+                 "0x%llx (rip=0x%llx)",
+                 d, rip);
         break;
     case TENDER_STOP_KVM_ERROR:
         snprintf(buf, len,

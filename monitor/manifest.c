@@ -34,8 +34,8 @@ static int check_entry(const struct hvt_mft_entry *e, uint32_t index,
         if (e->type != HVT_MFT_DEV_BLOCK_BASIC &&
             e->type != HVT_MFT_DEV_NET_BASIC)
             return tnd_fail(err, TENDER_E_ELF,
-                            "manifest entry %u (%s) has unknown type %u",
-                            index, e->name, e->type);
+                            "manifest entry %u (%s) has unknown type %u", index,
+                            e->name, e->type);
     }
     if (e->attached != 0)
         return tnd_fail(err, TENDER_E_ELF,
@@ -62,8 +62,8 @@ int manifest_validate(const void *desc, size_t size, struct tender_error *err)
                         hdr.entries, HVT_MFT_MAX_ENTRIES);
     if (size != sizeof(hdr) + (size_t)hdr.entries * sizeof(e))
         return tnd_fail(err, TENDER_E_ELF,
-                        "manifest size %zu does not match its %u entries",
-                        size, hdr.entries);
+                        "manifest size %zu does not match its %u entries", size,
+                        hdr.entries);
     for (uint32_t i = 0; i < hdr.entries; i++) {
         memcpy(&e, bytes + sizeof(hdr) + i * sizeof(e), sizeof(e));
         if (check_entry(&e, i, err) < 0)

@@ -11,8 +11,7 @@
 struct tender_module {
     const char *name;
     const char *const *option_keys; /* NULL-terminated; NULL for none */
-    int (*attach)(struct tender_vm *vm, void **state,
-                  struct tender_error *err);
+    int (*attach)(struct tender_vm *vm, void **state, struct tender_error *err);
     void (*detach)(struct tender_vm *vm, void *state);
 };
 

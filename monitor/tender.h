@@ -22,12 +22,12 @@
 
 enum tender_errcode {
     TENDER_OK = 0,
-    TENDER_E_CONFIG,  /* a bad configuration value or option */
-    TENDER_E_KVM,     /* /dev/kvm missing, refused or lacking a feature */
-    TENDER_E_ELF,     /* the guest image is not a loadable hvt v2 ELF */
-    TENDER_E_DEVICE,  /* a device could not be attached */
-    TENDER_E_SYSTEM,  /* the host refused something (memory, files) */
-    TENDER_E_STATE    /* a call made at the wrong point in the VM's life */
+    TENDER_E_CONFIG, /* a bad configuration value or option */
+    TENDER_E_KVM,    /* /dev/kvm missing, refused or lacking a feature */
+    TENDER_E_ELF,    /* the guest image is not a loadable hvt v2 ELF */
+    TENDER_E_DEVICE, /* a device could not be attached */
+    TENDER_E_SYSTEM, /* the host refused something (memory, files) */
+    TENDER_E_STATE   /* a call made at the wrong point in the VM's life */
 };
 
 struct tender_error {
@@ -37,21 +37,21 @@ struct tender_error {
 
 /* Why tender_vm_run() returned. */
 enum tender_stop {
-    TENDER_STOP_HALT,        /* the guest called HALT: status is its own */
-    TENDER_STOP_BAD_IO,      /* an I/O exit that is not a valid hypercall */
+    TENDER_STOP_HALT,          /* the guest called HALT: status is its own */
+    TENDER_STOP_BAD_IO,        /* an I/O exit that is not a valid hypercall */
     TENDER_STOP_BAD_HYPERCALL, /* a hypercall with an unusable argument */
-    TENDER_STOP_BAD_MMIO,    /* an access to unbacked guest-physical memory */
-    TENDER_STOP_TRIPLE_FAULT,/* the vCPU shut down */
-    TENDER_STOP_MEM_FAULT,   /* a write to memory the host maps read-only */
-    TENDER_STOP_KVM_ERROR,   /* internal error, failed entry or unknown exit */
-    TENDER_STOP_REQUESTED    /* tender_vm_request_stop() was called */
+    TENDER_STOP_BAD_MMIO,      /* an access to unbacked guest-physical memory */
+    TENDER_STOP_TRIPLE_FAULT,  /* the vCPU shut down */
+    TENDER_STOP_MEM_FAULT,     /* a write to memory the host maps read-only */
+    TENDER_STOP_KVM_ERROR, /* internal error, failed entry or unknown exit */
+    TENDER_STOP_REQUESTED  /* tender_vm_request_stop() was called */
 };
 
 /* What tender_vm_run() reports; status is valid for TENDER_STOP_HALT. */
 struct tender_exit {
     enum tender_stop reason;
-    int status;     /* the guest's exit status, 0-255 */
-    uint64_t rip;   /* where the vCPU was when it stopped */
+    int status;      /* the guest's exit status, 0-255 */
+    uint64_t rip;    /* where the vCPU was when it stopped */
     uint64_t detail; /* reason-specific: port, address or KVM exit code */
 };
 
@@ -73,12 +73,12 @@ struct tender_dev_arg {
 #define TENDER_MAX_DEV_ARGS 256
 
 struct tender_config {
-    uint64_t mem_size;            /* bytes; 0 means the default, 512 MiB */
-    int guest_argc;               /* arguments handed to the guest */
+    uint64_t mem_size; /* bytes; 0 means the default, 512 MiB */
+    int guest_argc;    /* arguments handed to the guest */
     char *const *guest_argv;
     const struct tender_dev_arg *dev_args;
     size_t n_dev_args;
-    tender_console_fn console;    /* NULL: write to standard output */
+    tender_console_fn console; /* NULL: write to standard output */
     void *console_opaque;
 };
 

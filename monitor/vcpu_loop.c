@@ -10,8 +10,7 @@
 #include "error.h"
 #include "vm.h"
 
-static void stop(struct tender_vm *vm, enum tender_stop reason,
-                 uint64_t detail)
+static void stop(struct tender_vm *vm, enum tender_stop reason, uint64_t detail)
 {
     struct kvm_regs regs;
 
@@ -73,7 +72,12 @@ static int handle_exit(struct tender_vm *vm)
     case KVM_EXIT_IO:
         return handle_io(vm);
     case KVM_EXIT_MMIO:
-        stop(vm, TENDER_STOP_BAD_MMIO, run->mmio.phys_addr);
+        /* Inside guest memory, only a page the host maps read-only (the
+         * guest's text) can exit this way: the guest wrote to it. */
+        if (run->mmio.phys_addr < vm->mem.size)
+            stop(vm, TENDER_STOP_MEM_FAULT, run->mmio.phys_addr);
+        else
+            stop(vm, TENDER_STOP_BAD_MMIO, run->mmio.phys_addr);
         return 1;
     case KVM_EXIT_SHUTDOWN:
         stop(vm, TENDER_STOP_TRIPLE_FAULT, 0);

@@ -47,18 +47,15 @@ static int open_kvm(struct tender_vm *vm, struct tender_error *err)
             return tnd_fail(err, TENDER_E_KVM,
                             "no permission to open /dev/kvm (join the kvm "
                             "group or ask an administrator)");
-        return tnd_fail_errno(err, TENDER_E_KVM, errno,
-                              "cannot open /dev/kvm");
+        return tnd_fail_errno(err, TENDER_E_KVM, errno, "cannot open /dev/kvm");
     }
     version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
     if (version != KVM_API_VERSION)
-        return tnd_fail(err, TENDER_E_KVM,
-                        "KVM API version %d, expected %d", version,
-                        KVM_API_VERSION);
+        return tnd_fail(err, TENDER_E_KVM, "KVM API version %d, expected %d",
+                        version, KVM_API_VERSION);
     for (size_t i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]);
          i++)
-        if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <=
-            0)
+        if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0)
             return tnd_fail(err, TENDER_E_KVM,
                             "KVM lacks a required capability: %s",
                             required_caps[i].name);
@@ -176,20 +173,41 @@ fail:
     return -1;
 }
 
-/* Map loaded text and read-only data read-only on the host side too, so
- * that a guest write to them faults out of KVM_RUN instead of landing. */
-static int protect_segments(struct tender_vm *vm,
-                            const struct elf_image *img,
+/* Does any writable segment touch the page at addr? */
+static int page_has_writable(const struct elf_image *img, uint64_t addr)
+{
+    for (size_t i = 0; i < img->n_seg; i++) {
+        const struct elf_segment *seg = &img->seg[i];
+
+        if (seg->writable && seg->gpa < addr + 4096 &&
+            addr < seg->gpa + seg->memsz)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Map loaded text and read-only data read-only on the host side too, so
+ * that a guest write to them faults out of KVM_RUN instead of landing.
+ * A page shared with a writable segment stays writable.
+ */
+static int protect_segments(struct tender_vm *vm, const struct elf_image *img,
                             struct tender_error *err)
 {
     const uint64_t page = 4096;
 
     for (size_t i = 0; i < img->n_seg; i++) {
         const struct elf_segment *seg = &img->seg[i];
-        uint64_t start = (seg->gpa + page - 1) & ~(page - 1);
-        uint64_t end = (seg->gpa + seg->memsz) & ~(page - 1);
+        uint64_t start = seg->gpa & ~(page - 1);
+        uint64_t end = (seg->gpa + seg->memsz + page - 1) & ~(page - 1);
 
-        if (seg->writable || end <= start)
+        if (seg->writable)
+            continue;
+        if (page_has_writable(img, start))
+            start += page;
+        if (end > start && page_has_writable(img, end - page))
+            end -= page;
+        if (end <= start)
             continue;
         if (mprotect(vm->mem.base + start, end - start, PROT_READ) < 0)
             return tnd_fail_errno(err, TENDER_E_SYSTEM, errno,
@@ -259,9 +277,8 @@ int tender_vm_load_buffer(struct tender_vm *vm, const void *elf, size_t len,
     elf_copy_segments(elf, &img, &vm->mem);
     vm->entry = img.entry;
     x86_write_page_tables(vm);
-    if (place_boot_info(vm, &img, err) < 0 ||
-        attach_modules(vm, err) < 0 || protect_segments(vm, &img, err) < 0 ||
-        x86_setup_vcpu(vm, err) < 0)
+    if (place_boot_info(vm, &img, err) < 0 || attach_modules(vm, err) < 0 ||
+        protect_segments(vm, &img, err) < 0 || x86_setup_vcpu(vm, err) < 0)
         return -1;
     return 0;
 }
@@ -282,8 +299,7 @@ int tender_vm_load_file(struct tender_vm *vm, const char *path,
     }
     if (st.st_size == 0) {
         close(fd);
-        return tnd_fail(err, TENDER_E_ELF, "%s: not an ELF file (empty)",
-                        path);
+        return tnd_fail(err, TENDER_E_ELF, "%s: not an ELF file (empty)", path);
     }
     map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
@@ -346,8 +362,8 @@ void tender_vm_destroy(struct tender_vm *vm)
     free(vm);
 }
 
-int vm_register_hypercall(struct tender_vm *vm, unsigned nr,
-                          uint64_t arg_size, hc_handler fn, void *ctx)
+int vm_register_hypercall(struct tender_vm *vm, unsigned nr, uint64_t arg_size,
+                          hc_handler fn, void *ctx)
 {
     if (nr == 0 || nr >= HVT_HYPERCALL_MAX || vm->hc[nr].fn != NULL ||
         arg_size == 0 || arg_size > HC_MAX_ARG_SIZE || arg_size % 8 != 0)

@@ -18,9 +18,9 @@
 
 /* What a hypercall handler tells the vCPU loop. */
 enum hc_result {
-    HC_CONTINUE,  /* resume the guest */
-    HC_HALT,      /* the guest asked to stop; vm->exit is filled */
-    HC_BAD_ARG    /* a malformed request that has no ret field to carry it */
+    HC_CONTINUE, /* resume the guest */
+    HC_HALT,     /* the guest asked to stop; vm->exit is filled */
+    HC_BAD_ARG   /* a malformed request that has no ret field to carry it */
 };
 
 /*
@@ -55,7 +55,7 @@ struct tender_vm {
     size_t n_dev_args;
     char cmdline[HVT_CMDLINE_MAX];
 
-    struct hvt_mft *mft;          /* the guest's copy, in guest memory */
+    struct hvt_mft *mft; /* the guest's copy, in guest memory */
     struct hvt_boot_info *boot_info;
     uint32_t host_features;
 
@@ -71,8 +71,8 @@ struct tender_vm {
     struct tender_exit exit;
 };
 
-int vm_register_hypercall(struct tender_vm *vm, unsigned nr,
-                          uint64_t arg_size, hc_handler fn, void *ctx);
+int vm_register_hypercall(struct tender_vm *vm, unsigned nr, uint64_t arg_size,
+                          hc_handler fn, void *ctx);
 int vm_register_poll_fd(struct tender_vm *vm, int fd, uint64_t handle);
 
 /* Arguments of the guest's manifest entry key/name, in order of use. */

@@ -99,8 +99,7 @@ void x86_write_page_tables(struct tender_vm *vm)
     put_u64(vm, HVT_GDT_GPA + 16, GDT_DATA);
 }
 
-static void flat_segment(struct kvm_segment *seg, uint16_t selector,
-                         int code)
+static void flat_segment(struct kvm_segment *seg, uint16_t selector, int code)
 {
     memset(seg, 0, sizeof(*seg));
     seg->base = 0;

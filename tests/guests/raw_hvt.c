@@ -1,0 +1,129 @@
+/*
+ * A raw hvt v2 guest: no guest library, no shared header, only the numbers
+ * of the wire format.  It proves that the ABI stands on its own, and its
+ * first command-line word picks a misbehaviour for the monitor's tests:
+ *   (none)      print a line and exit 0
+ *   status N    exit with status N
+ *   write-text  write to its own text (the host maps it read-only)
+ *   bad-port    a 4-byte OUT to a port that is no hypercall
+ *   bad-size    a 2-byte OUT to the PUTS port
+ *   bad-nr      a hypercall with number 0x50 (not served)
+ *   bad-arg     PUTS with a data pointer past the end of memory
+ *   mmio        a read from 3 GiB (unbacked unless memory is 4 GiB)
+ *   hlt         HLT with interrupts disabled
+ */
+typedef unsigned long u64;
+typedef unsigned int u32;
+typedef int i32;
+
+struct solo5_note {
+    u32 namesz, descsz, type;
+    char name[8];
+};
+
+__attribute__((section(".note.solo5.abi"), used, aligned(4))) static const
+struct {
+    struct solo5_note h;
+    u32 desc[4];
+} abi_note = {{6, 16, 0x31494241, "Solo5"}, {1, 2, 0, 0}};
+
+/* One entry: the reserved first one (type 1 << 30, empty name). */
+__attribute__((section(".note.solo5.manifest"), used, aligned(4))) static const
+struct {
+    struct solo5_note h;
+    u32 version, entries;
+    unsigned char entry[104];
+} mft_note = {{6, 8 + 104, 0x3154464d, "Solo5"}, 1, 1,
+              {[68] = 0, [69] = 0, [70] = 0, [71] = 0x40}};
+
+static void hypercall(unsigned nr, void *arg)
+{
+    __asm__ __volatile__("outl %0, %1"
+                         :
+                         : "a"((u32)(u64)arg), "d"((unsigned short)(0x500 + nr))
+                         : "memory");
+}
+
+static u64 length(const char *s)
+{
+    u64 n = 0;
+
+    while (s[n])
+        n++;
+    return n;
+}
+
+static void puts_raw(const char *s)
+{
+    struct {
+        u64 data, len;
+    } arg = {(u64)s, length(s)};
+
+    hypercall(2, &arg);
+}
+
+static void halt(i32 status)
+{
+    struct {
+        u64 cookie;
+        i32 status;
+        u32 pad;
+    } arg = {0, status, 0};
+
+    hypercall(8, &arg);
+    for (;;)
+        ;
+}
+
+static int word_is(const char *s, const char *w)
+{
+    while (*w && *s == *w)
+        s++, w++;
+    return *w == 0 && (*s == 0 || *s == ' ');
+}
+
+static i32 number_after(const char *s)
+{
+    i32 n = 0;
+
+    while (*s && *s != ' ')
+        s++;
+    while (*s == ' ')
+        s++;
+    while (*s >= '0' && *s <= '9')
+        n = n * 10 + (*s++ - '0');
+    return n;
+}
+
+static volatile int data_word;
+
+void _start(const u64 *boot_info);
+
+void _start(const u64 *boot_info)
+{
+    const char *cmdline = (const char *)boot_info[3];
+    u64 mem_size = boot_info[0];
+
+    if (word_is(cmdline, "status"))
+        halt(number_after(cmdline));
+    if (word_is(cmdline, "write-text"))
+        *(volatile unsigned char *)(u64)&_start = 0xc3;
+    if (word_is(cmdline, "bad-port"))
+        __asm__ __volatile__("outl %0, %1" : : "a"(0), "d"((unsigned short)0x700));
+    if (word_is(cmdline, "bad-size"))
+        __asm__ __volatile__("outw %w0, %1" : : "a"(0), "d"((unsigned short)0x502));
+    if (word_is(cmdline, "bad-nr"))
+        hypercall(0x50, (void *)&data_word);
+    if (word_is(cmdline, "bad-arg")) {
+        struct {
+            u64 data, len;
+        } arg = {mem_size - 4, 64};
+        hypercall(2, &arg);
+    }
+    if (word_is(cmdline, "mmio"))
+        data_word = *(volatile int *)0xc0000000UL;
+    if (word_is(cmdline, "hlt"))
+        __asm__ __volatile__("cli; hlt");
+    puts_raw("raw hvt guest: hello\n");
+    halt(0);
+}

@@ -1,0 +1,48 @@
+/* Internal interfaces of the guest kernel, shared between its files. */
+#ifndef TENDER_GUEST_KERNEL_H
+#define TENDER_GUEST_KERNEL_H
+
+#include <stdint.h>
+
+#include <tender/guest.h>
+
+#include "hvt_abi.h"
+
+/* The bytes at the top of memory kept for the boot stack. */
+#define KERNEL_STACK_SIZE (512 * 1024)
+#define PAGE_SIZE 4096
+
+/* Symbols from tender-guest.ld; only their addresses mean anything. */
+extern char __tender_text_start[], __tender_text_end[];
+extern char __tender_rodata_start[], __tender_rodata_end[];
+extern char __tender_data_start[], __tender_bss_end[];
+extern char __tender_image_end[];
+
+/* cpu.c: descriptor tables and the FPU/SSE unit. */
+void cpu_init(void);
+void cpu_enable_sse(void);
+
+/* paging.c: replace the monitor's page tables with our own. */
+void paging_init(uint64_t mem_size, uint64_t guard_page);
+
+/* clock.c */
+void clock_init(const struct hvt_boot_info *bi);
+
+/* env.c: command line and heap, handed to the application. */
+struct tender_start_info;
+void env_init(const struct hvt_boot_info *bi, uint64_t heap_start,
+              uint64_t heap_end, struct tender_start_info *si);
+
+/* console.c: write a NUL-terminated string to the console. */
+void console_puts(const char *s);
+
+/* exit.c: stop the guest, handing the monitor a cookie (or NULL). */
+_Noreturn void halt(int status, void *cookie);
+
+/* boot.S */
+struct gdt_pointer;
+void cpu_load_gdt(const struct gdt_pointer *p, uint16_t code_sel,
+                  uint16_t data_sel);
+extern const uint64_t trap_stubs[32];
+
+#endif /* TENDER_GUEST_KERNEL_H */

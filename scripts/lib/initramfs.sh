@@ -7,7 +7,10 @@
 # Modules every batch gets. kvm-amd because TCG emulates SVM but not VMX;
 # nested=0 npt=1 are passed by /init itself (see MODULE_ARGS) because
 # parameters with a dot on the kernel command line never reach insmod.
-BASE_MODULES=(arch/x86/kvm/kvm-amd.ko drivers/net/tun.ko)
+# tun: the cloud kernel has it as a module. virtio_pci and virtio_blk: the
+# results disk (see emulated-host.sh).
+BASE_MODULES=(arch/x86/kvm/kvm-amd.ko drivers/net/tun.ko
+	drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko)
 declare -A MODULE_ARGS=([kvm-amd]="nested=0 npt=1")
 
 # Module names in "depends=" use _ or -, file names either: compare with _.
@@ -18,11 +21,14 @@ module_key() {
 }
 
 # Maps every module name of the kernel to its path under the modules dir.
+# Inline rather than module_key: a subshell per module costs seconds.
 module_index() {
-	local rel
+	local rel key
 	declare -gA MODULE_PATH=()
 	while IFS= read -r rel; do
-		MODULE_PATH[$(module_key "$rel")]=$rel
+		key=${rel##*/}
+		key=${key%%.ko*}
+		MODULE_PATH[${key//-/_}]=$rel
 	done < <(cd "$KERNEL_MODDIR" && find kernel -name '*.ko*')
 }
 

@@ -6,29 +6,35 @@
 
 KERNEL_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/tender/kernel
 
-# Prints the versioned package that the cloud metapackage depends on,
-# e.g. linux-image-6.1.0-56-cloud-amd64. apt-cache reads local lists only.
-kernel_package_name() {
-	apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-[^ ]*-cloud-amd64\)$/\1/p' | head -n 1
+# Prints "NAME VERSION" of the versioned package that the cloud metapackage
+# pins, e.g. "linux-image-6.1.0-56-cloud-amd64 6.1.192-2" (its Depends names
+# it with "(= VERSION)"). apt-cache reads local lists only.
+kernel_query_apt() {
+	apt-cache show --no-all-versions linux-image-cloud-amd64 2>/dev/null |
+		sed -n 's/^Depends:.*\(linux-image-[^ ,]*-cloud-amd64\) (= \([^)]*\)).*/\1 \2/p' |
+		head -n 1
 }
 
-kernel_package_version() {
-	apt-cache show --no-all-versions "$1" 2>/dev/null |
-		sed -n 's/^Version: //p' | head -n 1
-}
-
-# A fresh machine may have no apt lists yet; one update fixes that.
+# apt-cache takes about a second here (no pkgcache.bin), so the answer is
+# remembered until the apt lists change (apt-get update touches the folder).
 kernel_resolve_package() {
-	KERNEL_PKG=$(kernel_package_name)
-	if [[ -z "$KERNEL_PKG" ]]; then
-		log "apt lists know no cloud kernel; running apt-get update"
-		apt-get update >&2 || true
-		KERNEL_PKG=$(kernel_package_name)
+	local memo=$KERNEL_CACHE/resolved stamp memo_stamp answer=
+	stamp=$(stat -c %Y /var/lib/apt/lists 2>/dev/null || echo none)
+	if [[ -f "$memo" ]] && read -r memo_stamp answer <"$memo" && [[ "$memo_stamp" == "$stamp" ]]; then
+		:
+	else
+		answer=$(kernel_query_apt)
+		if [[ -z "$answer" ]]; then
+			log "apt lists know no cloud kernel; running apt-get update"
+			apt-get update >&2 || true
+			stamp=$(stat -c %Y /var/lib/apt/lists 2>/dev/null || echo none)
+			answer=$(kernel_query_apt)
+		fi
+		[[ -n "$answer" ]] || return 1
+		mkdir -p "$KERNEL_CACHE"
+		echo "$stamp $answer" >"$memo"
 	fi
-	[[ -n "$KERNEL_PKG" ]] || return 1
-	KERNEL_VERSION=$(kernel_package_version "$KERNEL_PKG")
-	[[ -n "$KERNEL_VERSION" ]]
+	read -r KERNEL_PKG KERNEL_VERSION <<<"$answer"
 }
 
 # Downloads and unpacks into a scratch folder, then renames it into place, so

@@ -384,6 +384,16 @@ int vm_register_poll_fd(struct tender_vm *vm, int fd, uint64_t handle)
     return 0;
 }
 
+int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops)
+{
+    if (vm->n_sandbox_fds >= VM_MAX_SANDBOX_FDS)
+        return -1;
+    vm->sandbox_fd[vm->n_sandbox_fds].fd = fd;
+    vm->sandbox_fd[vm->n_sandbox_fds].ops = ops;
+    vm->n_sandbox_fds++;
+    return 0;
+}
+
 const struct tender_dev_arg *vm_dev_arg(const struct tender_vm *vm,
                                         const char *key, const char *name)
 {

@@ -14,6 +14,7 @@
 #include "tender.h"
 
 #define VM_MAX_POLL_FDS 64
+#define VM_MAX_SANDBOX_FDS 130
 #define VM_MAX_MODULES 8
 
 /* What a hypercall handler tells the vCPU loop. */
@@ -36,6 +37,20 @@ struct hc_entry {
     hc_handler fn;
     uint64_t arg_size;
     void *ctx;
+};
+
+/* What a device's descriptor may be used for once the guest runs. */
+enum sandbox_op {
+    SANDBOX_READ = 1 << 0,
+    SANDBOX_WRITE = 1 << 1,
+    SANDBOX_PREAD = 1 << 2,
+    SANDBOX_PWRITE = 1 << 3,
+    SANDBOX_FDATASYNC = 1 << 4
+};
+
+struct sandbox_fd {
+    int fd;
+    unsigned ops; /* enum sandbox_op bits */
 };
 
 struct tender_vm {
@@ -64,6 +79,8 @@ struct tender_vm {
     uint64_t poll_handle[VM_MAX_POLL_FDS];
     int n_poll_fds;
     void *module_state[VM_MAX_MODULES];
+    struct sandbox_fd sandbox_fd[VM_MAX_SANDBOX_FDS];
+    int n_sandbox_fds;
 
     volatile sig_atomic_t stop_requested;
     volatile sig_atomic_t running;
@@ -74,6 +91,12 @@ struct tender_vm {
 int vm_register_hypercall(struct tender_vm *vm, unsigned nr, uint64_t arg_size,
                           hc_handler fn, void *ctx);
 int vm_register_poll_fd(struct tender_vm *vm, int fd, uint64_t handle);
+
+/*
+ * Declare the system calls a device module makes on fd while the guest
+ * runs; the sandbox allows those and nothing else on it.
+ */
+int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops);
 
 /* Arguments of the guest's manifest entry key/name, in order of use. */
 const struct tender_dev_arg *vm_dev_arg(const struct tender_vm *vm,

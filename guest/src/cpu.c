@@ -30,7 +30,6 @@
 #define CR0_TS (1UL << 3)
 #define CR4_OSFXSR (1UL << 9)
 #define CR4_OSXMMEXCPT (1UL << 10)
-#define MXCSR_DEFAULT 0x1f80 /* all exceptions masked, round to nearest */
 
 /* The 64-bit TSS: only the IST entries matter to us. */
 struct tss {
@@ -164,9 +163,18 @@ static uint64_t read_cr4(void)
     return v;
 }
 
+/*
+ * Let applications use the FPU and SSE: no emulation (EM), no lazy
+ * switching (TS), WAIT honours TS (MP), and the OS supports FXSAVE and
+ * SIMD exceptions.  The x87 unit is reset with FNINIT.  MXCSR is left as
+ * the vCPU reset made it, 0x1f80 (all exceptions masked, round to
+ * nearest), which every KVM-based tender provides: the kernel itself runs
+ * no SSE instruction at all, not even LDMXCSR, because some hosts (the
+ * kvm_pvm software backend) cannot run one; only applications that use
+ * SSE need a host that can.
+ */
 void cpu_enable_sse(void)
 {
-    uint32_t mxcsr = MXCSR_DEFAULT;
     uint64_t cr0 = (read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP;
     /* The monitor sets these; set them anyway for other hvt tenders. */
     uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
@@ -174,5 +182,4 @@ void cpu_enable_sse(void)
     __asm__ __volatile__("mov %0, %%cr0" : : "r"(cr0));
     __asm__ __volatile__("mov %0, %%cr4" : : "r"(cr4));
     __asm__ __volatile__("fninit");
-    __asm__ __volatile__("ldmxcsr %0" : : "m"(mxcsr));
 }

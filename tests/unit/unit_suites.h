@@ -1,0 +1,12 @@
+/* The Check suites that unit_main.c runs. */
+#ifndef TENDER_TEST_UNIT_SUITES_H
+#define TENDER_TEST_UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *elf_suite(void);
+Suite *manifest_suite(void);
+Suite *cmdline_suite(void);
+Suite *options_suite(void);
+
+#endif

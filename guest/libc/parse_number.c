@@ -36,19 +36,19 @@ static int guess_base(const char *p)
 }
 
 unsigned long tender_parse_number(const char *s, char **endptr, int base,
-                                  unsigned long limit, int *negative)
+                                  unsigned long limit, struct parsed_number *pn)
 {
     const char *p = s;
     unsigned long v = 0;
-    bool overflow = false;
     bool any = false;
     int d;
 
-    *negative = 0;
+    pn->negative = 0;
+    pn->overflow = 0;
     while (is_space(*p))
         p++;
     if (*p == '+' || *p == '-')
-        *negative = *p++ == '-';
+        pn->negative = *p++ == '-';
     if (base == 0)
         base = guess_base(p);
     if (base == 16)
@@ -61,11 +61,11 @@ unsigned long tender_parse_number(const char *s, char **endptr, int base,
     for (; (d = digit_value(*p)) < base; p++) {
         any = true;
         if (v > (limit - (unsigned long)d) / (unsigned long)base)
-            overflow = true;
+            pn->overflow = 1;
         else
             v = v * (unsigned long)base + (unsigned long)d;
     }
     if (endptr != NULL)
         *endptr = (char *)(any ? p : s);
-    return overflow ? limit : v;
+    return pn->overflow ? limit : v;
 }

@@ -5,15 +5,13 @@
 
 long strtol(const char *restrict s, char **restrict endptr, int base)
 {
-    int negative;
+    struct parsed_number pn;
     unsigned long limit = (unsigned long)LONG_MAX;
     unsigned long v;
 
-    /* Peek at the sign first: the negative range is one larger. */
-    v = tender_parse_number(s, endptr, base, limit + 1, &negative);
-    if (!negative && v > limit)
-        return LONG_MAX;
-    if (negative)
-        return v > limit ? LONG_MIN : -(long)v;
-    return (long)v;
+    /* The negative range is one larger: parse up to that, then clamp. */
+    v = tender_parse_number(s, endptr, base, limit + 1, &pn);
+    if (!pn.negative)
+        return v > limit ? LONG_MAX : (long)v;
+    return v > limit ? LONG_MIN : -(long)v;
 }

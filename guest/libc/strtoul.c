@@ -5,10 +5,11 @@
 
 unsigned long strtoul(const char *restrict s, char **restrict endptr, int base)
 {
-    int negative;
-    unsigned long v =
-        tender_parse_number(s, endptr, base, ULONG_MAX, &negative);
+    struct parsed_number pn;
+    unsigned long v = tender_parse_number(s, endptr, base, ULONG_MAX, &pn);
 
+    if (pn.overflow)
+        return ULONG_MAX;
     /* As the standard says: "-1" is ULONG_MAX, negated in unsigned. */
-    return negative ? -v : v;
+    return pn.negative ? -v : v;
 }

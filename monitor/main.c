@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -87,18 +88,46 @@ static int exit_status(const struct tender_exit *e)
     }
 }
 
-static int report(const struct tender_exit *e)
+/*
+ * After the guest ran, the sandbox allows write() but not the writev()
+ * that stdio uses: format, then write the line in one call.
+ */
+static void report(const struct tender_exit *e)
 {
-    char line[256];
+    char what[256], line[300];
+    int len = 0;
 
-    if (e->reason == TENDER_STOP_REQUESTED)
-        fprintf(stderr, "tender: guest stopped by signal %d (%s)\n",
-                (int)stop_signal, strsignal((int)stop_signal));
-    else if (e->reason != TENDER_STOP_HALT || e->status == 255) {
-        tender_exit_describe(e, line, sizeof(line));
-        fprintf(stderr, "tender: %s\n", line);
+    if (e->reason == TENDER_STOP_REQUESTED) {
+        len = snprintf(line, sizeof(line),
+                       "tender: guest stopped by signal %d (%s)\n",
+                       (int)stop_signal, strsignal((int)stop_signal));
+    } else if (e->reason != TENDER_STOP_HALT || e->status == 255) {
+        tender_exit_describe(e, what, sizeof(what));
+        len = snprintf(line, sizeof(line), "tender: %s\n", what);
     }
-    return exit_status(e);
+    if (len > 0 && write(STDERR_FILENO, line, (size_t)len) < 0)
+        return;
+}
+
+/*
+ * Close every descriptor tender did not open itself, except the standard
+ * ones and those handed in as "@FD" device values: a guest must not reach
+ * what the parent happened to leave open.
+ */
+static void close_inherited_fds(const struct cli_options *opts)
+{
+    for (int fd = 3; fd < 1024; fd++) {
+        int keep = 0;
+
+        for (size_t i = 0; i < opts->cfg.n_dev_args; i++) {
+            const char *v = opts->dev_args[i].value;
+
+            if (v[0] == '@' && atoi(v + 1) == fd)
+                keep = 1;
+        }
+        if (!keep)
+            close(fd);
+    }
 }
 
 int main(int argc, char **argv)
@@ -125,7 +154,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "tender: %s: %s\n", opts.elf_path, strerror(errno));
         return EXIT_SETUP;
     }
+    close_inherited_fds(&opts);
     catch_stop_signals();
+    opts.cfg.sandbox = 1;
     if (tender_vm_create(&opts.cfg, &vm, &err) < 0) {
         fprintf(stderr, "tender: %s\n", err.msg);
         return EXIT_SETUP;
@@ -139,12 +170,14 @@ int main(int argc, char **argv)
     if (stop_signal)
         tender_vm_request_stop(vm);
     if (tender_vm_run(vm, &e, &err) < 0) {
-        fprintf(stderr, "tender: %s\n", err.msg);
-        running_vm = NULL;
-        tender_vm_destroy(vm);
-        return EXIT_KVM_ERROR;
+        char line[300];
+        int len = snprintf(line, sizeof(line), "tender: %s\n", err.msg);
+
+        if (write(STDERR_FILENO, line, (size_t)len) < 0)
+            _exit(EXIT_KVM_ERROR);
+        _exit(err.code == TENDER_E_KVM ? EXIT_KVM_ERROR : EXIT_SETUP);
     }
-    running_vm = NULL;
-    tender_vm_destroy(vm);
-    return report(&e);
+    /* The sandboxed thread may not unmap or close: just leave. */
+    report(&e);
+    _exit(exit_status(&e));
 }

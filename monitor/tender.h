@@ -80,6 +80,12 @@ struct tender_config {
     size_t n_dev_args;
     tender_console_fn console; /* NULL: write to standard output */
     void *console_opaque;
+    /*
+     * Non-zero: tender_vm_run() confines its calling thread with a seccomp
+     * filter before the guest's first instruction (docs/security.md).  The
+     * thread stays confined: destroy the VM from another thread, or exit.
+     */
+    int sandbox;
 };
 
 struct tender_vm;

@@ -18,6 +18,7 @@
 #include "error.h"
 #include "manifest.h"
 #include "module.h"
+#include "sandbox.h"
 #include "vm.h"
 
 #define DEFAULT_MEM_SIZE (512ULL << 20)
@@ -31,6 +32,7 @@ static const struct {
     {KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
     {KVM_CAP_GET_TSC_KHZ, "KVM_CAP_GET_TSC_KHZ"},
     {KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT"},
+    {KVM_CAP_SYNC_REGS, "KVM_CAP_SYNC_REGS"},
 };
 
 static int open_kvm(struct tender_vm *vm, struct tender_error *err)
@@ -121,6 +123,7 @@ static int create_vcpu(struct tender_vm *vm, struct tender_error *err)
                               "cannot map the vCPU's run area");
     vm->run = run;
     vm->run_size = (size_t)size;
+    vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
     khz = ioctl(vm->vcpu_fd, KVM_GET_TSC_KHZ, 0);
     if (khz <= 0)
         return tnd_fail_errno(err, TENDER_E_KVM, errno, "KVM_GET_TSC_KHZ");
@@ -154,6 +157,10 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
     vm->console_opaque = cfg->console_opaque;
     vm->dev_args = cfg->dev_args;
     vm->n_dev_args = cfg->n_dev_args;
+    vm->sandbox = cfg->sandbox;
+#ifdef TENDER_TEST_HOOKS
+    vm->test_forbidden_syscall = getenv("TENDER_TEST_FORBIDDEN_SYSCALL") != 0;
+#endif
     if (cmdline_build(vm->cmdline, sizeof(vm->cmdline), cfg->guest_argc,
                       cfg->guest_argv, err) < 0 ||
         open_kvm(vm, err) < 0)
@@ -317,6 +324,17 @@ int tender_vm_load_file(struct tender_vm *vm, const char *path,
     return rc;
 }
 
+/* A running guest needs neither /dev/kvm nor the VM descriptor. */
+static int confine(struct tender_vm *vm, struct tender_error *err)
+{
+    if (sandbox_harden_process(err) < 0)
+        return -1;
+    close(vm->kvm_fd);
+    close(vm->vm_fd);
+    vm->kvm_fd = vm->vm_fd = -1;
+    return sandbox_apply(vm, err);
+}
+
 int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
                   struct tender_error *err)
 {
@@ -327,6 +345,8 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
     if (vm->running)
         return tnd_fail(err, TENDER_E_STATE, "the VM is already running");
     vm->vcpu_thread = pthread_self();
+    if (vm->sandbox && confine(vm, err) < 0)
+        return -1;
     vm->running = 1;
     rc = vcpu_loop(vm, err);
     vm->running = 0;

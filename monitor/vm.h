@@ -82,6 +82,8 @@ struct tender_vm {
     struct sandbox_fd sandbox_fd[VM_MAX_SANDBOX_FDS];
     int n_sandbox_fds;
 
+    int sandbox;
+    int test_forbidden_syscall; /* test builds: make one after sandboxing */
     volatile sig_atomic_t stop_requested;
     volatile sig_atomic_t running;
     pthread_t vcpu_thread;

@@ -1,0 +1,25 @@
+/*
+ * The seccomp sandbox of a VM's vCPU thread (docs/security.md).
+ */
+#ifndef TENDER_SANDBOX_H
+#define TENDER_SANDBOX_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+
+#include "vm.h"
+
+#define SANDBOX_MAX_INSNS 1024
+
+/* Write vm's filter program into insn (max instructions); 0 or -1. */
+int sandbox_build(const struct tender_vm *vm, struct sock_filter *insn,
+                  size_t max, size_t *len);
+
+/* Process-wide hardening: no READ_IMPLIES_EXEC, no core dumps. */
+int sandbox_harden_process(struct tender_error *err);
+
+/* Confine the calling thread to what vm needs: no new privileges, then
+ * the filter.  Irreversible. */
+int sandbox_apply(const struct tender_vm *vm, struct tender_error *err);
+
+#endif

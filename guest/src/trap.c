@@ -33,6 +33,16 @@ static const char *const vector_names[32] = {
     "#MF", "#AC",  "#MC", "#XM", "#VE", "#CP", "#22", "#23",
     "#24", "#25",  "#26", "#27", "#HV", "#VC", "#SX", "#31"};
 
+/*
+ * The cookie handed to the monitor: a copy of the frame in a full-sized
+ * buffer, so that a monitor reading all HVT_HALT_COOKIE_MAX bytes stays
+ * inside guest memory even when the frame sits at the very top of it.
+ */
+static union {
+    struct trap_frame frame;
+    uint8_t bytes[HVT_HALT_COOKIE_MAX];
+} cookie;
+
 /* Set on the first exception, to catch one inside the handler. */
 static volatile int in_trap;
 
@@ -57,5 +67,6 @@ void trap_handler(struct trap_frame *tf)
         snprintf(line + n, sizeof(line) - (size_t)n, " cr2=0x%lx", tf->cr2);
     console_puts(line);
     console_puts("\n");
-    halt(HVT_EXIT_ABORT, tf);
+    cookie.frame = *tf;
+    halt(HVT_EXIT_ABORT, &cookie);
 }

@@ -8,7 +8,7 @@ static int name_valid(const char *name, int allow_empty)
 {
     size_t len = strnlen(name, HVT_MFT_NAME_SIZE);
 
-    if (len == HVT_MFT_NAME_SIZE || (len == 0 && !allow_empty))
+    if (name[HVT_MFT_NAME_MAX] != '\0' || (len == 0 && !allow_empty))
         return 0;
     for (size_t i = 0; i < len; i++) {
         char c = name[i];

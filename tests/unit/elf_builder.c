@@ -28,14 +28,15 @@ static size_t align_up(size_t v, size_t a)
 
 /*
  * Write one note at dst (or only measure it when dst is NULL); returns
- * its size with the 4-byte padding that a PT_NOTE of align 4 uses.
+ * its size.  The name and descriptor are padded to align, as a PT_NOTE
+ * of that alignment lays them out; dst itself must be so aligned.
  */
-static size_t put_note(uint8_t *dst, const char *name, uint32_t type,
-                       const void *desc, uint32_t descsz)
+static size_t put_note(uint8_t *dst, size_t align, const char *name,
+                       uint32_t type, const void *desc, uint32_t descsz)
 {
     uint32_t namesz = (uint32_t)strlen(name) + 1;
-    size_t desc_off = sizeof(Elf64_Nhdr) + align_up(namesz, 4);
-    size_t total = align_up(desc_off + descsz, 4);
+    size_t desc_off = align_up(sizeof(Elf64_Nhdr) + namesz, align);
+    size_t total = align_up(desc_off + descsz, align);
 
     if (dst == NULL)
         return total;
@@ -94,6 +95,7 @@ void elf_spec_init(struct elf_spec *spec)
     spec->abi_version = HVT_ABI_VERSION;
     spec->abi_descsz = sizeof(struct hvt_abi_note_desc);
     spec->n_mft_notes = 1;
+    spec->note_align = 4;
 }
 
 /* Write (or, with dst NULL, measure) the whole note segment. */
@@ -109,15 +111,18 @@ static size_t put_notes(uint8_t *dst, const struct elf_spec *spec, size_t base,
     if (spec->abi_descsz > EB_MAX_ABI_DESC)
         abort();
     if (spec->foreign_note)
-        off += put_note(dst ? dst + off : NULL, "GNU", NT_GNU_BUILD_ID,
-                        gnu_desc, sizeof(gnu_desc));
+        off += put_note(dst ? dst + off : NULL, spec->note_align, "GNU",
+                        NT_GNU_BUILD_ID, gnu_desc, sizeof(gnu_desc));
     out->abi_note_off = base + off;
     for (int i = 0; i < spec->n_abi_notes; i++)
-        off += put_note(dst ? dst + off : NULL, HVT_NOTE_NAME,
+        off += put_note(dst ? dst + off : NULL, spec->note_align, HVT_NOTE_NAME,
                         HVT_NOTE_TYPE_ABI, abi_desc, spec->abi_descsz);
     out->mft_note_off = base + off;
+    out->mft_desc_off =
+        out->mft_note_off +
+        align_up(sizeof(Elf64_Nhdr) + HVT_NOTE_NAME_SIZE, spec->note_align);
     for (int i = 0; i < spec->n_mft_notes; i++)
-        off += put_note(dst ? dst + off : NULL, HVT_NOTE_NAME,
+        off += put_note(dst ? dst + off : NULL, spec->note_align, HVT_NOTE_NAME,
                         HVT_NOTE_TYPE_MFT, mft, (uint32_t)mft_size);
     free(mft);
     return off;
@@ -167,6 +172,7 @@ static void put_phdrs(struct elf_buf *buf, const struct elf_spec *spec)
                   EB_DATA_FILESZ, EB_DATA_MEMSZ);
     *elf_phdr(buf, EB_PH_NOTE) = make_phdr(PT_NOTE, PF_R, buf->notes_off, 0,
                                            buf->size - buf->notes_off, 0);
+    elf_phdr(buf, EB_PH_NOTE)->p_align = spec->note_align;
     for (size_t i = 0; i < spec->n_extra; i++)
         *elf_phdr(buf, EB_N_BASE_PHDRS + i) = spec->extra[i];
 }
@@ -176,7 +182,8 @@ void elf_build(const struct elf_spec *spec, struct elf_buf *out)
     size_t n_phdrs = EB_N_BASE_PHDRS + spec->n_extra;
     size_t phdrs_end = sizeof(Elf64_Ehdr) + n_phdrs * sizeof(Elf64_Phdr);
 
-    if (spec->n_extra > EB_MAX_EXTRA_PHDRS)
+    if (spec->n_extra > EB_MAX_EXTRA_PHDRS ||
+        (spec->note_align != 4 && spec->note_align != 8))
         abort();
     memset(out, 0, sizeof(*out));
     out->text_off = align_up(phdrs_end, 16);

@@ -40,7 +40,8 @@ struct elf_spec {
     int n_mft_notes;     /* 1; 0 omits the manifest, 2 duplicates it */
     const struct hvt_mft_entry *devices; /* entries after the reserved one */
     uint32_t n_devices;
-    int foreign_note; /* put a GNU note first, which must be skipped */
+    int foreign_note;  /* put a GNU note first, which must be skipped */
+    size_t note_align; /* 4; or 8, which pads name and descriptor to 8 */
     Elf64_Phdr extra[EB_MAX_EXTRA_PHDRS]; /* appended program headers */
     size_t n_extra;
 };
@@ -53,6 +54,7 @@ struct elf_buf {
     size_t notes_off;    /* the PT_NOTE segment, up to the end of the file */
     size_t abi_note_off; /* header of the first ABI note */
     size_t mft_note_off; /* header of the first manifest note */
+    size_t mft_desc_off; /* its descriptor: 20 bytes on, or 24 if 8-aligned */
 };
 
 void elf_spec_init(struct elf_spec *spec);

@@ -41,7 +41,8 @@ START_TEST(test_valid_image)
     ck_assert_uint_eq(img.seg[1].filesz, EB_DATA_FILESZ);
     ck_assert(!img.seg[1].executable && img.seg[1].writable);
     /* The manifest descriptor follows the 20-byte note header. */
-    ck_assert_ptr_eq(img.mft, buf.data + buf.mft_note_off + 20);
+    ck_assert_uint_eq(buf.mft_desc_off, buf.mft_note_off + 20);
+    ck_assert_ptr_eq(img.mft, buf.data + buf.mft_desc_off);
     ck_assert_uint_eq(img.mft_size, 8 + 104);
     elf_buf_free(&buf);
 }
@@ -82,8 +83,34 @@ START_TEST(test_valid_foreign_note_and_interp)
     spec.n_extra = 1;
     elf_build(&spec, &buf);
     check_ok(&buf, &img);
-    ck_assert_ptr_eq(img.mft, buf.data + buf.mft_note_off + 20);
+    ck_assert_ptr_eq(img.mft, buf.data + buf.mft_desc_off);
     ck_assert_uint_eq(img.n_seg, 2);
+    elf_buf_free(&buf);
+}
+END_TEST
+
+/*
+ * A PT_NOTE aligned to 8 pads the name to 8 from the note's start, so the
+ * descriptor starts 24 bytes in, as C compilers lay out a note struct
+ * that holds 64-bit fields.
+ */
+START_TEST(test_valid_notes_aligned_8)
+{
+    struct hvt_mft_entry dev = eb_mft_entry("net0", HVT_MFT_DEV_NET_BASIC);
+    struct elf_spec spec;
+    struct elf_buf buf;
+    struct elf_image img;
+
+    elf_spec_init(&spec);
+    spec.note_align = 8;
+    spec.foreign_note = 1;
+    spec.devices = &dev;
+    spec.n_devices = 1;
+    elf_build(&spec, &buf);
+    ck_assert_uint_eq(buf.mft_desc_off, buf.mft_note_off + 24);
+    check_ok(&buf, &img);
+    ck_assert_ptr_eq(img.mft, buf.data + buf.mft_desc_off);
+    ck_assert_uint_eq(img.mft_size, 8 + 2 * 104);
     elf_buf_free(&buf);
 }
 END_TEST
@@ -483,13 +510,12 @@ static void make_bad_manifest(struct elf_buf *b)
     build_with(b, tweak_bad_device);
 }
 
-/* The manifest descriptor starts 20 bytes into its note. */
 static void make_manifest_v2(struct elf_buf *b)
 {
     uint32_t version = 2;
 
     elf_build_default(b);
-    memcpy(b->data + b->mft_note_off + 20, &version, sizeof(version));
+    memcpy(b->data + b->mft_desc_off, &version, sizeof(version));
 }
 
 struct hostile_case {
@@ -577,6 +603,7 @@ Suite *elf_suite(void)
     tcase_add_test(valid, test_valid_image);
     tcase_add_test(valid, test_valid_with_devices);
     tcase_add_test(valid, test_valid_foreign_note_and_interp);
+    tcase_add_test(valid, test_valid_notes_aligned_8);
     tcase_add_test(valid, test_valid_unaligned_buffer);
     tcase_add_test(valid, test_valid_at_limits);
     tcase_add_test(valid, test_copy_segments);

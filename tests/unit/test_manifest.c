@@ -240,6 +240,16 @@ START_TEST(test_name_without_nul)
 }
 END_TEST
 
+/* Byte 67 must be 0 even when an earlier NUL ends the name. */
+START_TEST(test_byte_67_set_after_nul)
+{
+    struct mft_buf m = mft_with_net_and_block();
+
+    as_mft(&m)->e[1].name[HVT_MFT_NAME_MAX] = 'x';
+    expect_refused(&m, "entry 1 has an invalid name");
+}
+END_TEST
+
 START_TEST(test_unknown_type)
 {
     struct mft_buf m = mft_with_net_and_block();
@@ -318,6 +328,7 @@ Suite *manifest_suite(void)
     tcase_add_loop_test(bad, test_bad_name_chars, 0,
                         sizeof(bad_names) / sizeof(bad_names[0]));
     tcase_add_test(bad, test_name_without_nul);
+    tcase_add_test(bad, test_byte_67_set_after_nul);
     tcase_add_test(bad, test_unknown_type);
     tcase_add_test(bad, test_reserved_type_later);
     tcase_add_loop_test(bad, test_attached_in_file, 0,

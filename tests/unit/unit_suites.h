@@ -8,5 +8,6 @@ Suite *elf_suite(void);
 Suite *manifest_suite(void);
 Suite *cmdline_suite(void);
 Suite *options_suite(void);
+Suite *guest_mem_suite(void);
 
 #endif

@@ -112,6 +112,7 @@ static int core_attach(struct tender_vm *vm, void **state,
 const struct tender_module tender_module_core = {
     .name = "core",
     .option_keys = NULL,
+    .usage = NULL,
     .attach = core_attach,
     .detach = NULL,
 };

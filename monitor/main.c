@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli_options.h"
+#include "module.h"
 #include "tender.h"
 
 /* tender's own exit statuses; 0-239 and 255 belong to the guest. */
@@ -32,6 +33,7 @@ static const char usage[] =
     "Options:\n"
     "  --mem=MiB                  guest memory, an even number from 2 to 4096"
     " (default 512)\n"
+    "%s"
     "  --help                     show this help and exit\n"
     "  --version                  show the version and exit\n"
     "  --                         end of options\n"
@@ -142,7 +144,10 @@ int main(int argc, char **argv)
         return EXIT_SETUP;
     }
     if (opts.action == CLI_HELP) {
-        fputs(usage, stdout);
+        char module_usage[2048];
+
+        tender_modules_usage(module_usage, sizeof(module_usage));
+        printf(usage, module_usage);
         return 0;
     }
     if (opts.action == CLI_VERSION) {

@@ -11,6 +11,7 @@
 struct tender_module {
     const char *name;
     const char *const *option_keys; /* NULL-terminated; NULL for none */
+    const char *usage; /* lines for --help describing the options, or NULL */
     int (*attach)(struct tender_vm *vm, void **state, struct tender_error *err);
     void (*detach)(struct tender_vm *vm, void *state);
 };
@@ -19,5 +20,8 @@ struct tender_module {
 extern const struct tender_module *const tender_modules[];
 
 extern const struct tender_module tender_module_core;
+
+/* The options of every module, for --help. */
+void tender_modules_usage(char *buf, size_t len);
 
 #endif

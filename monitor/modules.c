@@ -1,4 +1,5 @@
 /* The table of device modules: adding a device adds one line here. */
+#include <stdio.h>
 #include <string.h>
 
 #include "module.h"
@@ -18,4 +19,17 @@ int tender_dev_key_known(const char *key)
                 return 1;
     }
     return 0;
+}
+
+void tender_modules_usage(char *buf, size_t len)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; tender_modules[i] != NULL && used < len; i++) {
+        if (tender_modules[i]->usage == NULL)
+            continue;
+        snprintf(buf + used, len - used, "%s", tender_modules[i]->usage);
+        used += strlen(buf + used);
+    }
 }

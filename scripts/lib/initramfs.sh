@@ -4,13 +4,14 @@
 # libraries, and the batch itself (files/, one file per command, settings).
 # Sourced by kvm-run, which has set COMMANDS, TIMEOUT, BATCH, KERNEL_MODDIR.
 
-# Modules every batch gets. kvm-amd because TCG emulates SVM but not VMX;
-# nested=0 npt=1 are passed by /init itself (see MODULE_ARGS) because
+# Modules every batch gets, in load order. virtio_pci and virtio_blk first:
+# they carry the results disk (see emulated-host.sh), which must exist to
+# report any later failure. kvm-amd because TCG emulates SVM but not VMX;
+# its nested=0 npt=1 go through /batch/modules (see MODULE_ARGS) because
 # parameters with a dot on the kernel command line never reach insmod.
-# tun: the cloud kernel has it as a module. virtio_pci and virtio_blk: the
-# results disk (see emulated-host.sh).
-BASE_MODULES=(arch/x86/kvm/kvm-amd.ko drivers/net/tun.ko
-	drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko)
+# tun: the cloud kernel has it as a module.
+BASE_MODULES=(drivers/virtio/virtio_pci.ko drivers/block/virtio_blk.ko
+	arch/x86/kvm/kvm-amd.ko drivers/net/tun.ko)
 declare -A MODULE_ARGS=([kvm-amd]="nested=0 npt=1")
 
 # Module names in "depends=" use _ or -, file names either: compare with _.

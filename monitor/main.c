@@ -154,9 +154,9 @@ int main(int argc, char **argv)
         printf("tender %s (hvt ABI version %d)\n", TENDER_VERSION, 2);
         return 0;
     }
-    /* Name a missing guest file before any complaint about KVM. */
-    if (access(opts.elf_path, R_OK) < 0) {
-        fprintf(stderr, "tender: %s: %s\n", opts.elf_path, strerror(errno));
+    /* Name a bad guest file before any complaint about KVM. */
+    if (tender_guest_check_file(opts.elf_path, opts.cfg.mem_size, &err) < 0) {
+        fprintf(stderr, "tender: %s\n", err.msg);
         return EXIT_SETUP;
     }
     close_inherited_fds(&opts);

@@ -86,9 +86,24 @@ struct tender_config {
      * thread stays confined: destroy the VM from another thread, or exit.
      */
     int sandbox;
+    /*
+     * The signal that tender_vm_request_stop() sends to interrupt the
+     * vCPU thread; 0 means SIGRTMIN + 2.  If it has no handler when the
+     * guest starts, libtender installs one that does nothing.
+     */
+    int kick_signal;
 };
 
 struct tender_vm;
+
+/*
+ * Check a guest image without KVM: what tender_vm_load_*() would refuse,
+ * for a VM of mem_size bytes (0: the default).
+ */
+int tender_guest_check_buffer(const void *elf, size_t len, uint64_t mem_size,
+                              struct tender_error *err);
+int tender_guest_check_file(const char *path, uint64_t mem_size,
+                            struct tender_error *err);
 
 int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
                      struct tender_error *err);
@@ -98,7 +113,11 @@ int tender_vm_load_buffer(struct tender_vm *vm, const void *elf, size_t len,
                           struct tender_error *err);
 int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
                   struct tender_error *err);
-/* Async-signal-safe and callable from any thread. */
+/*
+ * Ask a VM to stop: tender_vm_run() returns TENDER_STOP_REQUESTED soon
+ * after, or the VM does not start.  Async-signal-safe, callable from any
+ * thread or signal handler, while the VM exists.
+ */
 void tender_vm_request_stop(struct tender_vm *vm);
 void tender_vm_destroy(struct tender_vm *vm);
 

@@ -8,6 +8,7 @@
 #include <linux/kvm.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -158,6 +159,7 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
     vm->dev_args = cfg->dev_args;
     vm->n_dev_args = cfg->n_dev_args;
     vm->sandbox = cfg->sandbox;
+    vm->kick_signal = cfg->kick_signal ? cfg->kick_signal : SIGRTMIN + 2;
 #ifdef TENDER_TEST_HOOKS
     vm->test_forbidden_syscall = getenv("TENDER_TEST_FORBIDDEN_SYSCALL") != 0;
 #endif
@@ -290,38 +292,119 @@ int tender_vm_load_buffer(struct tender_vm *vm, const void *elf, size_t len,
     return 0;
 }
 
-int tender_vm_load_file(struct tender_vm *vm, const char *path,
-                        struct tender_error *err)
+/* Map a file read-only; the caller unmaps *len bytes at the result. */
+static void *map_file(const char *path, size_t *len, struct tender_error *err)
 {
     struct stat st;
     void *map;
-    int fd, rc;
+    int fd;
 
     fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return tnd_fail_errno(err, TENDER_E_ELF, errno, "%s", path);
+    if (fd < 0) {
+        tnd_fail_errno(err, TENDER_E_ELF, errno, "%s", path);
+        return NULL;
+    }
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return tnd_fail(err, TENDER_E_ELF, "%s: not a regular file", path);
+        tnd_fail(err, TENDER_E_ELF, "%s: not a regular file", path);
+        return NULL;
     }
     if (st.st_size == 0) {
         close(fd);
-        return tnd_fail(err, TENDER_E_ELF, "%s: not an ELF file (empty)", path);
+        tnd_fail(err, TENDER_E_ELF, "%s: not an ELF file (empty)", path);
+        return NULL;
     }
     map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
-    if (map == MAP_FAILED)
-        return tnd_fail_errno(err, TENDER_E_ELF, errno, "%s", path);
-    rc = tender_vm_load_buffer(vm, map, (size_t)st.st_size, err);
-    munmap(map, (size_t)st.st_size);
-    if (rc < 0 && err != NULL && err->code == TENDER_E_ELF) {
-        char msg[2 * sizeof(err->msg)];
-
-        snprintf(msg, sizeof(msg), "%s: %s", path, err->msg);
-        msg[sizeof(err->msg) - 1] = '\0';
-        memcpy(err->msg, msg, sizeof(err->msg));
+    if (map == MAP_FAILED) {
+        tnd_fail_errno(err, TENDER_E_ELF, errno, "%s", path);
+        return NULL;
     }
+    *len = (size_t)st.st_size;
+    return map;
+}
+
+/* Prefix an ELF error with the file's name. */
+static void name_file(const char *path, struct tender_error *err)
+{
+    char msg[2 * sizeof(err->msg)];
+
+    if (err == NULL || err->code != TENDER_E_ELF ||
+        strncmp(err->msg, path, strlen(path)) == 0)
+        return;
+    snprintf(msg, sizeof(msg), "%s: %s", path, err->msg);
+    msg[sizeof(err->msg) - 1] = '\0';
+    memcpy(err->msg, msg, sizeof(err->msg));
+}
+
+int tender_vm_load_file(struct tender_vm *vm, const char *path,
+                        struct tender_error *err)
+{
+    size_t len;
+    void *map = map_file(path, &len, err);
+    int rc;
+
+    if (map == NULL)
+        return -1;
+    rc = tender_vm_load_buffer(vm, map, len, err);
+    munmap(map, len);
+    if (rc < 0)
+        name_file(path, err);
     return rc;
+}
+
+int tender_guest_check_buffer(const void *elf, size_t len, uint64_t mem_size,
+                              struct tender_error *err)
+{
+    struct elf_image img;
+
+    if (mem_size == 0)
+        mem_size = DEFAULT_MEM_SIZE;
+    if (check_mem_size(mem_size, err) < 0)
+        return -1;
+    return elf_check(elf, len, mem_size, &img, err);
+}
+
+int tender_guest_check_file(const char *path, uint64_t mem_size,
+                            struct tender_error *err)
+{
+    size_t len;
+    void *map = map_file(path, &len, err);
+    int rc;
+
+    if (map == NULL)
+        return -1;
+    rc = tender_guest_check_buffer(map, len, mem_size, err);
+    munmap(map, len);
+    if (rc < 0)
+        name_file(path, err);
+    return rc;
+}
+
+static void kick_handler(int sig)
+{
+    (void)sig;
+}
+
+/*
+ * A stop request interrupts KVM_RUN with a signal, which must neither
+ * kill the process nor be blocked on this thread.
+ */
+static void prepare_kick_signal(struct tender_vm *vm)
+{
+    struct sigaction old, sa;
+    sigset_t set;
+
+    if (sigaction(vm->kick_signal, NULL, &old) == 0 &&
+        old.sa_handler == SIG_DFL) {
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = kick_handler;
+        sigemptyset(&sa.sa_mask);
+        sigaction(vm->kick_signal, &sa, NULL);
+    }
+    sigemptyset(&set);
+    sigaddset(&set, vm->kick_signal);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /* A running guest needs neither /dev/kvm nor the VM descriptor. */
@@ -344,12 +427,16 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
         return tnd_fail(err, TENDER_E_STATE, "no guest is loaded");
     if (vm->running)
         return tnd_fail(err, TENDER_E_STATE, "the VM is already running");
+    if (vm->finished)
+        return tnd_fail(err, TENDER_E_STATE, "the guest has already stopped");
     vm->vcpu_thread = pthread_self();
+    prepare_kick_signal(vm);
     if (vm->sandbox && confine(vm, err) < 0)
         return -1;
     vm->running = 1;
     rc = vcpu_loop(vm, err);
     vm->running = 0;
+    vm->finished = 1;
     if (rc == 0 && exit != NULL)
         *exit = vm->exit;
     return rc;
@@ -360,6 +447,10 @@ void tender_vm_request_stop(struct tender_vm *vm)
     vm->stop_requested = 1;
     if (vm->run != NULL)
         vm->run->immediate_exit = 1;
+    /* On the vCPU thread itself (a signal handler there), KVM_RUN is
+     * already interrupted; elsewhere, interrupt it. */
+    if (vm->running && !pthread_equal(pthread_self(), vm->vcpu_thread))
+        pthread_kill(vm->vcpu_thread, vm->kick_signal);
 }
 
 void tender_vm_destroy(struct tender_vm *vm)

@@ -83,9 +83,11 @@ struct tender_vm {
     int n_sandbox_fds;
 
     int sandbox;
+    int kick_signal;
     int test_forbidden_syscall; /* test builds: make one after sandboxing */
     volatile sig_atomic_t stop_requested;
     volatile sig_atomic_t running;
+    int finished;
     pthread_t vcpu_thread;
     struct tender_exit exit;
 };

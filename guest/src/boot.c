@@ -34,6 +34,8 @@ extern const struct hvt_note_header tender_manifest;
 __attribute__((used)) static const void *const manifest_anchor =
     &tender_manifest;
 
+const struct hvt_boot_info *kernel_boot_info;
+
 /* Read by every function compiled with -fstack-protector. */
 uintptr_t __stack_chk_guard;
 
@@ -106,6 +108,7 @@ void tender_boot(const struct hvt_boot_info *bi)
     uint64_t heap_lo = heap_bottom(bi);
     uint64_t guard = guard_page_of(mem_size, heap_lo);
 
+    kernel_boot_info = bi;
     stack_guard_init(bi);
     cpu_init();
     cpu_enable_sse();

@@ -25,6 +25,9 @@ void cpu_enable_sse(void);
 /* paging.c: replace the monitor's page tables with our own. */
 void paging_init(uint64_t mem_size, uint64_t guard_page);
 
+/* boot.c: the boot info the monitor handed us, for the device drivers. */
+extern const struct hvt_boot_info *kernel_boot_info;
+
 /* clock.c */
 void clock_init(const struct hvt_boot_info *bi);
 

@@ -20,6 +20,9 @@
 
 #define TENDER_VERSION "0.1.0"
 
+/* The shared library exports these functions and nothing else. */
+#define TENDER_API __attribute__((visibility("default")))
+
 enum tender_errcode {
     TENDER_OK = 0,
     TENDER_E_CONFIG, /* a bad configuration value or option */
@@ -100,32 +103,32 @@ struct tender_vm;
  * Check a guest image without KVM: what tender_vm_load_*() would refuse,
  * for a VM of mem_size bytes (0: the default).
  */
-int tender_guest_check_buffer(const void *elf, size_t len, uint64_t mem_size,
+TENDER_API int tender_guest_check_buffer(const void *elf, size_t len, uint64_t mem_size,
                               struct tender_error *err);
-int tender_guest_check_file(const char *path, uint64_t mem_size,
+TENDER_API int tender_guest_check_file(const char *path, uint64_t mem_size,
                             struct tender_error *err);
 
-int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
+TENDER_API int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
                      struct tender_error *err);
-int tender_vm_load_file(struct tender_vm *vm, const char *path,
+TENDER_API int tender_vm_load_file(struct tender_vm *vm, const char *path,
                         struct tender_error *err);
-int tender_vm_load_buffer(struct tender_vm *vm, const void *elf, size_t len,
+TENDER_API int tender_vm_load_buffer(struct tender_vm *vm, const void *elf, size_t len,
                           struct tender_error *err);
-int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
+TENDER_API int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
                   struct tender_error *err);
 /*
  * Ask a VM to stop: tender_vm_run() returns TENDER_STOP_REQUESTED soon
  * after, or the VM does not start.  Async-signal-safe, callable from any
  * thread or signal handler, while the VM exists.
  */
-void tender_vm_request_stop(struct tender_vm *vm);
-void tender_vm_destroy(struct tender_vm *vm);
+TENDER_API void tender_vm_request_stop(struct tender_vm *vm);
+TENDER_API void tender_vm_destroy(struct tender_vm *vm);
 
 /* Describe an exit in one line for a user, e.g. "guest halted (status 0)". */
-void tender_exit_describe(const struct tender_exit *exit, char *buf,
+TENDER_API void tender_exit_describe(const struct tender_exit *exit, char *buf,
                           size_t len);
 
 /* Does some device module accept option key? */
-int tender_dev_key_known(const char *key);
+TENDER_API int tender_dev_key_known(const char *key);
 
 #endif

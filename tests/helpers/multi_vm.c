@@ -120,12 +120,12 @@ static int parallel(int n, const char *elf)
         snprintf(want, sizeof(want), "exiting with status %d", i + 10);
         if (g[i].failed || g[i].exit.reason != TENDER_STOP_HALT ||
             g[i].exit.status != i + 10 || !console_has(&g[i].console, want)) {
-            printf("guest %d: FAILED: status %d, error '%s', console '%s'\n",
-                   i, g[i].exit.status, g[i].error, g[i].console.buf);
+            printf("guest %d: FAILED: status %d, error '%s', console '%s'\n", i,
+                   g[i].exit.status, g[i].error, g[i].console.buf);
             bad++;
         } else {
-            printf("guest %d: status %d, console '%s'\n", i,
-                   g[i].exit.status, want);
+            printf("guest %d: status %d, console '%s'\n", i, g[i].exit.status,
+                   want);
         }
         if (g[i].vm != NULL)
             tender_vm_destroy(g[i].vm);
@@ -208,8 +208,7 @@ static int churn_one(const char *elf, int run)
     g.elf = elf;
     if (guest_create(&g, 0) < 0)
         goto fail;
-    if (run && (tender_vm_run(g.vm, &g.exit, &err) < 0 ||
-                g.exit.status != 0)) {
+    if (run && (tender_vm_run(g.vm, &g.exit, &err) < 0 || g.exit.status != 0)) {
         snprintf(g.error, sizeof(g.error), "run: %s", err.msg);
         goto fail;
     }
@@ -238,8 +237,8 @@ static int churn(int n, const char *elf)
     }
     fds = count_fds();
     rss = rss_kib();
-    printf("churn: %d VMs; descriptors %d -> %d; RSS %ld -> %ld KiB\n", n,
-           fds0, fds, rss0, rss);
+    printf("churn: %d VMs; descriptors %d -> %d; RSS %ld -> %ld KiB\n", n, fds0,
+           fds, rss0, rss);
     if (fds != fds0 || rss - rss0 > 1024) {
         printf("churn: FAILED: descriptors or memory leak\n");
         return 1;

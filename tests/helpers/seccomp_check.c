@@ -193,8 +193,8 @@ static const struct {
     const char *name;
     int nr;
 } fd_calls[] = {
-    {"read", SYS_read},         {"write", SYS_write},
-    {"pread64", SYS_pread64},   {"pwrite64", SYS_pwrite64},
+    {"read", SYS_read},           {"write", SYS_write},
+    {"pread64", SYS_pread64},     {"pwrite64", SYS_pwrite64},
     {"fdatasync", SYS_fdatasync},
 };
 
@@ -209,10 +209,9 @@ static void check_device_fd(const char *spec)
         check(allowed(fd_calls[i].nr, (uint64_t)fd, 0, AUDIT_ARCH_X86_64) ==
                   want,
               fd_calls[i].name, fd, want);
-        check(!allowed(fd_calls[i].nr, (uint64_t)fd + 100, 0,
-                       AUDIT_ARCH_X86_64),
-              "no call on an unlisted descriptor", fd + 100,
-              fd_calls[i].nr);
+        check(
+            !allowed(fd_calls[i].nr, (uint64_t)fd + 100, 0, AUDIT_ARCH_X86_64),
+            "no call on an unlisted descriptor", fd + 100, fd_calls[i].nr);
     }
 }
 
@@ -236,18 +235,15 @@ int main(int argc, char **argv)
               "only ppoll, clock_gettime, rt_sigreturn and exit_group "
               "without a known descriptor",
               nr, 0);
-    check(allowed(SYS_write, 1, 0, AUDIT_ARCH_X86_64), "write to stdout", 1,
+    check(allowed(SYS_write, 1, 0, AUDIT_ARCH_X86_64), "write to stdout", 1, 0);
+    check(allowed(SYS_write, 2, 0, AUDIT_ARCH_X86_64), "write to stderr", 2, 0);
+    check(!allowed(SYS_write, 0, 0, AUDIT_ARCH_X86_64), "no write to stdin", 0,
           0);
-    check(allowed(SYS_write, 2, 0, AUDIT_ARCH_X86_64), "write to stderr", 2,
-          0);
-    check(!allowed(SYS_write, 0, 0, AUDIT_ARCH_X86_64), "no write to stdin",
-          0, 0);
     check(!allowed(SYS_read, 0, 0, AUDIT_ARCH_X86_64), "no read of stdin", 0,
           0);
     check(allowed(SYS_ioctl, (uint64_t)vcpu, KVM_RUN, AUDIT_ARCH_X86_64),
           "KVM_RUN on the vCPU", vcpu, 0);
-    check(!allowed(SYS_ioctl, (uint64_t)vcpu, KVM_GET_REGS,
-                   AUDIT_ARCH_X86_64),
+    check(!allowed(SYS_ioctl, (uint64_t)vcpu, KVM_GET_REGS, AUDIT_ARCH_X86_64),
           "no other ioctl on the vCPU", vcpu, 0);
     check(!allowed(SYS_ioctl, (uint64_t)vcpu + 1, KVM_RUN, AUDIT_ARCH_X86_64),
           "no KVM_RUN on another descriptor", vcpu + 1, 0);

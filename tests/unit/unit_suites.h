@@ -9,5 +9,6 @@ Suite *manifest_suite(void);
 Suite *cmdline_suite(void);
 Suite *options_suite(void);
 Suite *guest_mem_suite(void);
+Suite *api_suite(void);
 
 #endif

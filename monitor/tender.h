@@ -56,6 +56,7 @@ struct tender_exit {
     int status;      /* the guest's exit status, 0-255 */
     uint64_t rip;    /* where the vCPU was when it stopped */
     uint64_t detail; /* reason-specific: port, address or KVM exit code */
+    uint64_t exits;  /* VM exits while it ran (each hypercall is one) */
 };
 
 /* Receives the guest's console output; must not call back into the VM. */

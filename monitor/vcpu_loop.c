@@ -120,6 +120,7 @@ int vcpu_loop(struct tender_vm *vm, struct tender_error *err)
             }
             return tnd_fail_errno(err, TENDER_E_KVM, errno, "KVM_RUN");
         }
+        vm->exit.exits++;
         if (vm->test_forbidden_syscall)
             getppid(); /* test builds only: the sandbox must kill us */
         if (handle_exit(vm))

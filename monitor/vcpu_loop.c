@@ -62,7 +62,7 @@ static int handle_io(struct tender_vm *vm)
 }
 
 /* Returns 1 when the guest must stop, 0 to run it again. */
-static int handle_exit(struct tender_vm *vm)
+int vcpu_handle_exit(struct tender_vm *vm)
 {
     struct kvm_run *run = vm->run;
 
@@ -123,7 +123,7 @@ int vcpu_loop(struct tender_vm *vm, struct tender_error *err)
         vm->exit.exits++;
         if (vm->test_forbidden_syscall)
             getppid(); /* test builds only: the sandbox must kill us */
-        if (handle_exit(vm))
+        if (vcpu_handle_exit(vm))
             return 0;
     }
 }

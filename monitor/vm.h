@@ -114,4 +114,12 @@ int x86_setup_vcpu(struct tender_vm *vm, struct tender_error *err);
 /* The vCPU loop (vcpu_loop.c). */
 int vcpu_loop(struct tender_vm *vm, struct tender_error *err);
 
+/*
+ * Act on the exit that vm->run describes: serve a hypercall, or fill
+ * vm->exit and return 1 when the guest must stop.  The loop's one step
+ * after KVM_RUN; separate so the hypercall fuzzer (tests/fuzz) can drive
+ * it with a fake kvm_run and no KVM.
+ */
+int vcpu_handle_exit(struct tender_vm *vm);
+
 #endif

@@ -457,7 +457,7 @@ void tender_vm_destroy(struct tender_vm *vm)
 {
     if (vm == NULL)
         return;
-    for (size_t i = 0; tender_modules[i] != NULL && i < VM_MAX_MODULES; i++)
+    for (size_t i = 0; i < VM_MAX_MODULES && tender_modules[i] != NULL; i++)
         if (vm->module_state[i] != NULL && tender_modules[i]->detach)
             tender_modules[i]->detach(vm, vm->module_state[i]);
     if (vm->run != NULL)

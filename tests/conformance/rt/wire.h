@@ -1,0 +1,157 @@
+/*
+ * The hvt v2 wire format, written down again for the conformance suite from
+ * the published facts alone (docs/abi.md), on purpose without including
+ * abi/hvt_abi.h: the suite must catch a mistake in that header too, and
+ * it must be usable against any tender that serves hvt v2.
+ */
+#ifndef CONF_WIRE_H
+#define CONF_WIRE_H
+
+#include <stdint.h>
+
+#define HC_PORT_BASE 0x500
+#define HC_KICK_PORT 0x600
+
+enum {
+    HC_WALLTIME = 1,
+    HC_PUTS = 2,
+    HC_POLL = 3,
+    HC_BLOCK_WRITE = 4,
+    HC_BLOCK_READ = 5,
+    HC_NET_WRITE = 6,
+    HC_NET_READ = 7,
+    HC_HALT = 8
+};
+
+enum { R_OK = 0, R_AGAIN = 1, R_EINVAL = 2, R_EUNSPEC = 3 };
+
+struct w_walltime {
+    uint64_t nsecs;
+};
+
+struct w_puts {
+    uint64_t data;
+    uint64_t len;
+};
+
+struct w_poll {
+    uint64_t timeout_nsecs;
+    uint64_t ready_set;
+    int32_t ret;
+    uint32_t pad;
+};
+
+/* BLOCK_WRITE and BLOCK_READ share one layout. */
+struct w_block {
+    uint64_t handle;
+    uint64_t offset;
+    uint64_t data;
+    uint64_t len;
+    int32_t ret;
+    uint32_t pad;
+};
+
+/* NET_WRITE and NET_READ share one layout. */
+struct w_net {
+    uint64_t handle;
+    uint64_t data;
+    uint64_t len;
+    int32_t ret;
+    uint32_t pad;
+};
+
+struct w_halt {
+    uint64_t cookie;
+    int32_t status;
+    uint32_t pad;
+};
+
+#define COOKIE_MAX 512
+
+#define BOOT_INFO_GPA 0x10000
+#define CMDLINE_MAX 8192
+
+struct w_boot_info {
+    uint64_t mem_size;
+    uint64_t kernel_end;
+    uint64_t cpu_cycle_freq;
+    uint64_t cmdline;
+    uint64_t mft;
+    uint32_t host_features;
+    uint32_t guest_features;
+    uint64_t net_ring;
+};
+
+#define FEATURE_RING_IO 1u
+
+struct w_note_header {
+    uint32_t namesz;
+    uint32_t descsz;
+    uint32_t type;
+    char name[8];
+};
+
+#define NOTE_TYPE_ABI 0x31494241u
+#define NOTE_TYPE_MFT 0x3154464du
+
+#define MFT_BLOCK_BASIC 1u
+#define MFT_NET_BASIC 2u
+#define MFT_RESERVED_FIRST (1u << 30)
+#define MFT_MAX_ENTRIES 64
+
+struct w_mft_entry {
+    char name[68];
+    uint32_t type;
+    union {
+        struct {
+            uint64_t capacity;
+            uint16_t block_size;
+        } block;
+        struct {
+            uint8_t mac[6];
+            uint16_t mtu;
+        } net;
+        uint8_t raw[16];
+    } u;
+    uint64_t host_private;
+    uint8_t attached;
+    uint8_t pad[7];
+};
+
+struct w_mft {
+    uint32_t version;
+    uint32_t entries;
+    struct w_mft_entry e[];
+};
+
+/* Memory layout at entry. */
+#define GDT_GPA 0x1000
+#define PML4_GPA 0x2000
+#define PDPT_GPA 0x3000
+#define PD_GPA 0x4000
+#define PT_GPA 0x8000
+#define LOW_RO_START 0x10000
+#define LOW_RO_END 0x100000
+
+#define WIRE_OFFSET(type, field, off)                                          \
+    _Static_assert(__builtin_offsetof(type, field) == (off), #type "." #field)
+
+_Static_assert(sizeof(struct w_poll) == 24, "poll");
+WIRE_OFFSET(struct w_poll, ret, 16);
+_Static_assert(sizeof(struct w_block) == 40, "block");
+WIRE_OFFSET(struct w_block, ret, 32);
+_Static_assert(sizeof(struct w_net) == 32, "net");
+WIRE_OFFSET(struct w_net, ret, 24);
+_Static_assert(sizeof(struct w_halt) == 16, "halt");
+WIRE_OFFSET(struct w_halt, status, 8);
+_Static_assert(sizeof(struct w_boot_info) == 56, "boot info");
+WIRE_OFFSET(struct w_boot_info, host_features, 40);
+WIRE_OFFSET(struct w_boot_info, net_ring, 48);
+_Static_assert(sizeof(struct w_mft_entry) == 104, "manifest entry");
+WIRE_OFFSET(struct w_mft_entry, type, 68);
+WIRE_OFFSET(struct w_mft_entry, u.block.block_size, 80);
+WIRE_OFFSET(struct w_mft_entry, u.net.mtu, 78);
+WIRE_OFFSET(struct w_mft_entry, host_private, 88);
+WIRE_OFFSET(struct w_mft_entry, attached, 96);
+
+#endif /* CONF_WIRE_H */

@@ -1,134 +1,272 @@
 /*
- * bench-mem: the guest memory a run touches, and its VM exits.
+ * bench-mem: the guest memory a tender run touches, and tender's own RSS
+ * apart from it, read from the tender process itself as it exits.
  *
- *   bench-mem GUEST.elf EXPECTED-TEXT MIB [MIB...]
+ *   bench-mem RUNS TENDER GUEST.elf EXPECTED-TEXT MIB [MIB...]
  *
- * For each MIB, runs the guest through libtender in this process with
- * MIB of guest memory and, after it halted but before the VM is destroyed,
- * reads /proc/self/smaps: guest memory is one anonymous mapping of exactly
- * MIB, so that mapping's Rss is the guest memory resident after the run,
- * i.e. every page the monitor (loading the ELF, boot info, page tables) or
- * the guest wrote or read.  Guest memory is never unmapped or shrunk while
- * the VM exists, so this is also the peak.  Prints
+ * Runs "TENDER --mem=MIB GUEST.elf" RUNS times for each MIB under ptrace
+ * with PTRACE_O_TRACEEXIT: the kernel stops tender at its exit, after the
+ * guest halted but before its address space is torn down.  There, from
+ * /proc/PID/smaps and /proc/PID/status:
  *
- *   figure hello.memMIB.guest_touched KIB KiB
- *   figure hello.memMIB.vm_exits N exits      (struct tender_exit.exits)
+ *   guest_touched  the Rss of the guest-memory mapping: every page the
+ *                  monitor (ELF, boot info, page tables) or the guest wrote
+ *                  or read.  Guest memory is never released while the VM
+ *                  lives, so this is also its peak.
+ *   monitor_rss    VmHWM (the process's peak RSS) minus guest_touched:
+ *                  what tender itself holds (its binary's pages, stack,
+ *                  heap, the vCPU's kvm_run page), apart from guest memory.
+ *   guest_thp      the guest mapping's AnonHugePages: where the host has
+ *                  transparent huge pages, one touch may fault in 2 MiB.
  *
- * and a "note" line with the mapping's AnonHugePages (transparent huge
- * pages make a touch cost 2 MiB instead of 4 KiB).  Exits 1 if a run fails,
- * prints the wrong text, or the mapping cannot be found.
+ * Prints "figure hello.memMIB.NAME.{median,max} VALUE KiB".  Not timed:
+ * ptrace stops cost time, bench-boot does the timing.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include <tender.h>
-
-struct capture {
-    char buf[4096];
-    size_t len;
+/* What one mapping header of smaps and its fields say. */
+struct vma {
+    uint64_t lo, hi;
+    long rss_kib, thp_kib;
+    int noreserve; /* VmFlags has "nr": mapped with MAP_NORESERVE */
 };
 
-static void capture_console(void *opaque, const char *data, size_t len)
-{
-    struct capture *c = opaque;
+#define MAX_VMAS 1024
 
-    if (len > sizeof(c->buf) - 1 - c->len)
-        len = sizeof(c->buf) - 1 - c->len;
-    memcpy(c->buf + c->len, data, len);
-    c->len += len;
-    c->buf[c->len] = '\0';
-}
+static struct vma vmas[MAX_VMAS];
 
-struct mapping_use {
-    long rss_kib;
-    long thp_kib;
-    int matches;
+/* What one run measured, in KiB. */
+struct sample {
+    long guest;
+    long monitor;
+    long thp;
 };
 
-/*
- * Find the mappings of exactly size bytes in /proc/self/smaps and note the
- * Rss and AnonHugePages of the last; counts them, since only one may match.
- */
-static int guest_mapping_use(uint64_t size, struct mapping_use *u)
+/* Reads /proc/PID/smaps into vmas[]; returns how many, or -1. */
+static int read_smaps(pid_t pid)
 {
-    char line[512];
-    int in_guest = 0;
+    char path[64], line[512];
+    int n = -1;
     uint64_t lo, hi;
     long kib;
-    FILE *f = fopen("/proc/self/smaps", "r");
+    FILE *f;
 
-    if (f == NULL)
+    snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
         return -1;
-    memset(u, 0, sizeof(*u));
     while (fgets(line, sizeof(line), f) != NULL) {
         /* A mapping's header line: "lo-hi perms offset dev inode [path]". */
         if (sscanf(line, "%" SCNx64 "-%" SCNx64 " ", &lo, &hi) == 2) {
-            in_guest = hi - lo == size;
-            u->matches += in_guest;
-        } else if (in_guest && sscanf(line, "Rss: %ld kB", &kib) == 1) {
-            u->rss_kib = kib;
-        } else if (in_guest &&
-                   sscanf(line, "AnonHugePages: %ld kB", &kib) == 1) {
-            u->thp_kib = kib;
+            if (++n == MAX_VMAS)
+                break;
+            memset(&vmas[n], 0, sizeof(vmas[n]));
+            vmas[n].lo = lo;
+            vmas[n].hi = hi;
+        } else if (n < 0) {
+            continue;
+        } else if (sscanf(line, "Rss: %ld kB", &kib) == 1) {
+            vmas[n].rss_kib = kib;
+        } else if (sscanf(line, "AnonHugePages: %ld kB", &kib) == 1) {
+            vmas[n].thp_kib = kib;
+        } else if (strncmp(line, "VmFlags:", 8) == 0) {
+            vmas[n].noreserve = strstr(line, " nr") != NULL;
         }
     }
     fclose(f);
+    return n + 1;
+}
+
+/*
+ * Guest memory is one MAP_NORESERVE mapping of size bytes, but tender
+ * makes the guest's text read-only with mprotect(), which splits it into
+ * several VMAs.  So: sum each run of adjacent MAP_NORESERVE VMAs and take
+ * the one that spans exactly size bytes.  Returns how many runs did.
+ */
+static int guest_use(int n, uint64_t size, struct sample *s)
+{
+    int matches = 0;
+
+    for (int i = 0; i < n;) {
+        int j = i + 1;
+        long rss = vmas[i].rss_kib, thp = vmas[i].thp_kib;
+
+        if (!vmas[i].noreserve) {
+            i++;
+            continue;
+        }
+        for (; j < n && vmas[j].noreserve && vmas[j].lo == vmas[j - 1].hi;
+             j++) {
+            rss += vmas[j].rss_kib;
+            thp += vmas[j].thp_kib;
+        }
+        if (vmas[j - 1].hi - vmas[i].lo == size) {
+            s->guest = rss;
+            s->thp = thp;
+            matches++;
+        }
+        i = j;
+    }
+    return matches;
+}
+
+static long peak_rss_kib(pid_t pid)
+{
+    char path[64], line[256];
+    long kib = -1;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return -1;
+    while (fgets(line, sizeof(line), f) != NULL)
+        sscanf(line, "VmHWM: %ld kB", &kib);
+    fclose(f);
+    return kib;
+}
+
+/* At tender's exit stop: its address space is still whole. */
+static int measure_at_exit(pid_t pid, uint64_t mem_size, struct sample *s)
+{
+    int n = read_smaps(pid);
+    long hwm = peak_rss_kib(pid);
+    int matches = n < 0 ? 0 : guest_use(n, mem_size, s);
+
+    if (hwm < 0 || matches != 1) {
+        fprintf(stderr, "bench-mem: %d guest mappings, VmHWM %ld\n", matches,
+                hwm);
+        return -1;
+    }
+    s->monitor = hwm - s->guest;
     return 0;
 }
 
-static int measure(const char *elf, const char *expect, const char *mib)
+/* The child: traced from its first instruction, stdout on the pipe. */
+static void exec_traced(char **argv, int out_fd)
 {
-    static struct capture cap;
-    struct tender_config cfg;
-    struct tender_error err;
-    struct tender_exit ex;
-    struct mapping_use use;
-    struct tender_vm *vm;
+    dup2(out_fd, STDOUT_FILENO);
+    ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+    raise(SIGSTOP);
+    execv(argv[0], argv);
+    _exit(127);
+}
 
-    memset(&cfg, 0, sizeof(cfg));
-    memset(&cap, 0, sizeof(cap));
-    cfg.mem_size = strtoull(mib, NULL, 10) << 20;
-    cfg.console = capture_console;
-    cfg.console_opaque = &cap;
-    if (tender_vm_create(&cfg, &vm, &err) < 0) {
-        fprintf(stderr, "bench-mem: %s\n", err.msg);
+/*
+ * Resume the tracee until it exits, measuring at its exit stop.  Other
+ * stops (the SIGTRAP of its execve, signals) just continue; a signal is
+ * passed on.  Returns the wait status of the exit.
+ */
+static int follow(pid_t pid, uint64_t mem_size, struct sample *s, int *got)
+{
+    int st, sig = 0;
+    const int exit_stop = SIGTRAP | PTRACE_EVENT_EXIT << 8;
+
+    for (;;) {
+        ptrace(PTRACE_CONT, pid, NULL, (void *)(intptr_t)sig);
+        if (waitpid(pid, &st, 0) < 0)
+            return -1;
+        if (WIFEXITED(st) || WIFSIGNALED(st))
+            return st;
+        if (!WIFSTOPPED(st))
+            continue;
+        sig = WSTOPSIG(st) == SIGTRAP ? 0 : WSTOPSIG(st);
+        if (st >> 8 == exit_stop)
+            *got = measure_at_exit(pid, mem_size, s) == 0;
+    }
+}
+
+static int run_once(char *tender, char *elf, const char *mib,
+                    const char *expect, struct sample *s)
+{
+    char mem[32], out[4096];
+    char *argv[] = {tender, mem, elf, NULL};
+    int p[2], st, got = 0;
+    ssize_t len;
+    pid_t pid;
+
+    snprintf(mem, sizeof(mem), "--mem=%s", mib);
+    if (pipe(p) < 0 || (pid = fork()) < 0) {
+        perror("bench-mem");
         return -1;
     }
-    if (tender_vm_load_file(vm, elf, &err) < 0 ||
-        tender_vm_run(vm, &ex, &err) < 0) {
-        fprintf(stderr, "bench-mem: %s\n", err.msg);
-        tender_vm_destroy(vm);
+    if (pid == 0) {
+        close(p[0]);
+        exec_traced(argv, p[1]);
+    }
+    close(p[1]);
+    /* The child's SIGSTOP: from here on it is traced. */
+    waitpid(pid, &st, 0);
+    ptrace(PTRACE_SETOPTIONS, pid, NULL,
+           (void *)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL));
+    st = follow(pid, strtoull(mib, NULL, 10) << 20, s, &got);
+    /* Hello's output is far below a pipe's capacity: read it after. */
+    len = read(p[0], out, sizeof(out) - 1);
+    close(p[0]);
+    out[len < 0 ? 0 : len] = '\0';
+    if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || !got ||
+        strstr(out, expect) == NULL) {
+        fprintf(stderr, "bench-mem: --mem=%s: bad run (status 0x%x): %s\n",
+                mib, st, out);
         return -1;
     }
-    if (guest_mapping_use(cfg.mem_size, &use) < 0 || use.matches != 1) {
-        fprintf(stderr, "bench-mem: no single %s MiB mapping in smaps\n", mib);
-        tender_vm_destroy(vm);
-        return -1;
-    }
-    tender_vm_destroy(vm);
-    if (ex.reason != TENDER_STOP_HALT || ex.status != 0 ||
-        strstr(cap.buf, expect) == NULL) {
-        fprintf(stderr, "bench-mem: bad run (reason %d, status %d): %s\n",
-                ex.reason, ex.status, cap.buf);
-        return -1;
-    }
-    printf("figure hello.mem%s.guest_touched %ld KiB\n", mib, use.rss_kib);
-    printf("figure hello.mem%s.vm_exits %" PRIu64 " exits\n", mib, ex.exits);
-    printf("note hello.mem%s: guest mapping AnonHugePages %ld KiB\n", mib,
-           use.thp_kib);
     return 0;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+
+    return (x > y) - (x < y);
+}
+
+static void print_stats(const char *mib, const char *what, long *v, int n)
+{
+    long median;
+
+    qsort(v, (size_t)n, sizeof(*v), cmp_long);
+    median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    printf("figure hello.mem%s.%s.median %ld KiB\n", mib, what, median);
+    printf("figure hello.mem%s.%s.max %ld KiB\n", mib, what, v[n - 1]);
+}
+
+static void report(const char *mib, const struct sample *s, int runs)
+{
+    long *v = calloc((size_t)runs, sizeof(*v));
+
+    for (int i = 0; i < runs; i++)
+        v[i] = s[i].guest;
+    print_stats(mib, "guest_touched", v, runs);
+    for (int i = 0; i < runs; i++)
+        v[i] = s[i].monitor;
+    print_stats(mib, "monitor_rss", v, runs);
+    for (int i = 0; i < runs; i++)
+        v[i] = s[i].thp;
+    print_stats(mib, "guest_thp", v, runs);
+    free(v);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
-        fprintf(stderr, "usage: bench-mem GUEST.elf EXPECTED-TEXT MIB...\n");
+    struct sample *s;
+    int runs;
+
+    if (argc < 6 || (runs = atoi(argv[1])) < 1) {
+        fprintf(stderr, "usage: bench-mem RUNS TENDER GUEST.elf "
+                        "EXPECTED-TEXT MIB [MIB...]\n");
         return 2;
     }
-    for (int i = 3; i < argc; i++)
-        if (measure(argv[1], argv[2], argv[i]) < 0)
-            return 1;
+    s = calloc((size_t)runs, sizeof(*s));
+    for (int j = 5; j < argc; j++) {
+        for (int i = 0; i < runs; i++)
+            if (run_once(argv[2], argv[3], argv[j], argv[4], &s[i]) < 0)
+                return 1;
+        report(argv[j], s, runs);
+    }
     return 0;
 }

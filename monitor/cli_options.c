@@ -33,16 +33,16 @@ static int parse_mem(const char *text, uint64_t *bytes,
 static int parse_dev_arg(const char *opt, struct cli_options *opts,
                          struct tender_error *err)
 {
-    size_t i = opts->cfg.n_dev_args;
+    size_t i = opts->cfg.n_dev_args, len = strlen(opt);
     char *text, *eq, *colon;
 
     if (i >= TENDER_MAX_DEV_ARGS)
         return tnd_fail(err, TENDER_E_CONFIG, "too many device options");
-    if (strlen(opt) >= sizeof(opts->dev_arg_text[i]))
+    if (len >= sizeof(opts->dev_arg_text[i]))
         return tnd_fail(err, TENDER_E_CONFIG, "option too long: --%.40s...",
                         opt);
     text = opts->dev_arg_text[i];
-    strcpy(text, opt);
+    memcpy(text, opt, len + 1);
     eq = strchr(text, '=');
     if (eq == NULL)
         return tnd_fail(err, TENDER_E_CONFIG, "unknown option --%s", opt);

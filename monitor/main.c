@@ -4,6 +4,7 @@
  * the guest's own statuses apart from tender's (docs/exit-status.md).
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,21 @@ static void report(const struct tender_exit *e)
         return;
 }
 
+/* The descriptor that the digits of an "@FD" value name, or -1. */
+static int fd_value(const char *text)
+{
+    char *end;
+    long fd;
+
+    if (*text < '0' || *text > '9')
+        return -1;
+    errno = 0;
+    fd = strtol(text, &end, 10);
+    if (errno != 0 || *end != '\0' || fd > INT_MAX)
+        return -1;
+    return (int)fd;
+}
+
 /*
  * Close every descriptor tender did not open itself, except the standard
  * ones and those handed in as "@FD" device values: a guest must not reach
@@ -124,7 +140,7 @@ static void close_inherited_fds(const struct cli_options *opts)
         for (size_t i = 0; i < opts->cfg.n_dev_args; i++) {
             const char *v = opts->dev_args[i].value;
 
-            if (v[0] == '@' && atoi(v + 1) == fd)
+            if (v[0] == '@' && fd_value(v + 1) == fd)
                 keep = 1;
         }
         if (!keep)

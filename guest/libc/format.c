@@ -72,7 +72,8 @@ static void parse_length(const char **fmt, struct spec *sp)
 
     if (c == 'h' || c == 'l') {
         (*fmt)++;
-        sp->length = c;
+        /* c is 'h' or 'l' here: no sign to extend. */
+        sp->length = c; /* NOLINT(bugprone-signed-char-misuse) */
         if (**fmt == c) {
             (*fmt)++;
             sp->length = c == 'h' ? 'H' : 'L';

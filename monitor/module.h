@@ -20,6 +20,7 @@ struct tender_module {
 extern const struct tender_module *const tender_modules[];
 
 extern const struct tender_module tender_module_core;
+extern const struct tender_module tender_module_block;
 extern const struct tender_module tender_module_net;
 
 /* The options of every module, for --help. */

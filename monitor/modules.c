@@ -6,6 +6,7 @@
 
 const struct tender_module *const tender_modules[] = {
     &tender_module_core,
+    &tender_module_block,
     &tender_module_net,
     NULL,
 };

@@ -152,4 +152,6 @@ void tender_heap_bounds(uintptr_t *start, size_t *size);
 
 #include <tender/net.h>
 
+#include <tender/block.h>
+
 #endif /* TENDER_GUEST_H */

@@ -1,0 +1,29 @@
+# A hostile guest's bad block requests: each one EINVAL, the monitor keeps
+# serving, and the disk file is unchanged.
+. ./lib.sh
+dd if=/dev/urandom of=hostile.img bs=512 count=64 2>/dev/null ||
+    fail "cannot create the disk image"
+before=$(md5sum <hostile.img)
+
+run_tender --block=hostile.img block_hostile.elf
+expect_status 0
+expect_stdout "hostile ok"
+[ -z "$err" ] || fail "unexpected stderr: $err"
+[ "$(md5sum <hostile.img)" = "$before" ] || fail "the disk changed"
+
+run_tender --block=hostile.img --block-sector-size=4096 --mem=4 \
+    block_hostile.elf
+expect_status 0
+expect_stdout "hostile ok"
+[ "$(md5sum <hostile.img)" = "$before" ] || fail "the disk changed (4096)"
+
+# With a network device as well, its handle is refused too.
+if type tap_up >/dev/null 2>&1 && [ -x "$IP" ]; then
+    tap_up tapblk0 10.99.0.1/24
+    run_tender --block=hostile.img --net=tapblk0 block_hostile_net.elf
+    expect_status 0
+    expect_stdout "hostile ok"
+    [ "$(md5sum <hostile.img)" = "$before" ] || fail "the disk changed (net)"
+    checked=" and a network handle"
+fi
+pass "bad block requests get EINVAL and change nothing$checked"

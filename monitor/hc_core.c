@@ -70,7 +70,8 @@ static enum hc_result hc_poll(struct tender_vm *vm, void *argp, void *ctx)
     /* A signal (a stop request) cuts the sleep short: report nothing. */
     n = ppoll(fds, (nfds_t)vm->n_poll_fds, &ts, NULL);
     for (int i = 0; n > 0 && i < vm->n_poll_fds; i++) {
-        if (fds[i].revents & POLLIN) {
+        /* A device in error is ready too: its read reports the error. */
+        if (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) {
             ready |= 1ULL << vm->poll_handle[i];
             count++;
         }

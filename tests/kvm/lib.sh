@@ -42,3 +42,66 @@ pass() {
     echo "ok: $*"
     exit 0
 }
+
+# --- network tests: a tap inside the test host, a guest in the background ---
+IP=/usr/bin/ip
+PING=/usr/bin/ping
+
+# tap_up NAME HOST-ADDR/PREFIX [MTU]: a tap with the test host's address,
+# without IPv6, whose chatter would reach (and wake) the guest.
+tap_up() {
+    $IP tuntap add "$1" mode tap || fail "cannot create tap $1"
+    net_taps="$net_taps $1"
+    if [ -e "/proc/sys/net/ipv6/conf/$1/disable_ipv6" ]; then
+        echo 1 >"/proc/sys/net/ipv6/conf/$1/disable_ipv6"
+    fi
+    if [ -n "$3" ]; then
+        $IP link set "$1" mtu "$3" || fail "cannot set MTU $3 on $1"
+    fi
+    $IP addr add "$2" dev "$1" || fail "cannot add $2 to $1"
+    $IP link set "$1" up || fail "cannot bring $1 up"
+}
+
+# Whatever happens, the next test finds no tender running and no tap.
+net_cleanup() {
+    [ -n "$tender_pid" ] && kill -TERM "$tender_pid" 2>/dev/null
+    for t in $net_taps; do $IP link delete "$t" 2>/dev/null; done
+}
+trap net_cleanup EXIT
+
+# start_tender ARGS...: ./tender in the background, as $tender_pid.
+start_tender() {
+    ./tender "$@" >.tender.out 2>.tender.err &
+    tender_pid=$!
+}
+
+# wait_for_guest TEXT: until the guest prints TEXT (30 s at most).
+wait_for_guest() {
+    i=0
+    until grep -q -- "$1" .tender.out 2>/dev/null; do
+        kill -0 "$tender_pid" 2>/dev/null ||
+            fail "tender ended before '$1': $(cat .tender.out .tender.err)"
+        i=$((i + 1))
+        [ $i -lt 300 ] || fail "the guest never printed '$1'"
+        sleep 0.1
+    done
+}
+
+# stop_tender: SIGTERM and wait; leaves $st, $out and $err.
+stop_tender() {
+    kill -TERM "$tender_pid" 2>/dev/null
+    wait "$tender_pid"
+    st=$?
+    tender_pid=
+    out=$(cat .tender.out)
+    err=$(cat .tender.err)
+}
+
+# wait_tender: wait for a guest that ends by itself; $st, $out and $err.
+wait_tender() {
+    wait "$tender_pid"
+    st=$?
+    tender_pid=
+    out=$(cat .tender.out)
+    err=$(cat .tender.err)
+}

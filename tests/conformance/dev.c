@@ -1,0 +1,276 @@
+/*
+ * Conformance guest "dev": the manifest as the guest sees it (rules N*),
+ * the block and network hypercalls and every result code (H5-H8, R*).
+ * Devices: 1 "disk" (block), 2 "nic" (net), 3 "small" (block, on a file
+ * system too small for it, so that writes fail on the host: EUNSPEC).
+ * Command line, from the driver: cap=BYTES mtu=N [eunspec=1]
+ * The driver prepares the disk with MARKER at byte 512, gives the tap
+ * the address 10.77.0.1/24, and afterwards looks for SECTOR0 in the file.
+ */
+#include "rt.h"
+
+CONF_MANIFEST(4, CONF_DEVICE("disk", MFT_BLOCK_BASIC),
+              CONF_DEVICE("nic", MFT_NET_BASIC),
+              CONF_DEVICE("small", MFT_BLOCK_BASIC));
+
+enum { H_DISK = 1, H_NIC = 2, H_SMALL = 3 };
+
+#define MARKER "tender-conformance-marker"
+#define SECTOR0 "tender-conformance-sector0"
+
+static const struct w_mft *mft;
+static uint64_t block_size, capacity;
+
+static void check_manifest(const char *cmdline)
+{
+    const struct w_mft_entry *e = mft->e;
+    int same = 1;
+
+    check(mft->version == 1 && mft->entries == 4, "N5",
+          "the manifest copy has version 1 and the 4 entries declared "
+          "(%u, %u)",
+          mft->version, mft->entries);
+    check(e[0].type == MFT_RESERVED_FIRST && e[0].name[0] == '\0', "N5",
+          "entry 0 is the reserved one");
+    for (int i = 1; i < 4; i++)
+        same &= memcmp(e[i].name, conf_manifest.e[i].name, 68) == 0 &&
+                e[i].type == conf_manifest.e[i].type;
+    check(same, "N5", "names and types are those of the ELF note");
+    check(e[1].attached == 1 && e[2].attached == 1 && e[3].attached == 1,
+          "N6", "every device is marked attached");
+    check(e[1].u.block.capacity == arg_u64(cmdline, "cap", 0), "N6",
+          "the block capacity is the disk's size (%lu)",
+          e[1].u.block.capacity);
+    check(block_size >= 512 && (block_size & (block_size - 1)) == 0 &&
+              capacity % block_size == 0,
+          "N6", "the block size is a power of two >= 512 dividing the "
+                "capacity (%lu)",
+          block_size);
+    check(e[2].u.net.mtu == arg_u64(cmdline, "mtu", 0), "N6",
+          "the net MTU is the interface's (%u)", e[2].u.net.mtu);
+    check(!(e[2].u.net.mac[0] & 1) && (e[2].u.net.mac[0] | e[2].u.net.mac[1] |
+                                       e[2].u.net.mac[5]) != 0,
+          "N6", "the MAC is a unicast address (%02x:%02x:%02x:%02x:%02x:%02x)",
+          e[2].u.net.mac[0], e[2].u.net.mac[1], e[2].u.net.mac[2],
+          e[2].u.net.mac[3], e[2].u.net.mac[4], e[2].u.net.mac[5]);
+}
+
+static struct w_block block_call(int nr, uint64_t handle, uint64_t offset,
+                                 void *data, uint64_t len)
+{
+    struct w_block b = {handle, offset, (uint64_t)(uintptr_t)data, len, -1, 0};
+
+    hc(nr, &b);
+    return b;
+}
+
+static uint8_t buf[4][32768] __attribute__((aligned(4096)));
+
+static void fill(uint8_t *p, uint64_t len, unsigned seed)
+{
+    for (uint64_t i = 0; i < len; i++)
+        p[i] = (uint8_t)(i * 7 + seed);
+}
+
+static void check_block_io(void)
+{
+    uint64_t bs = block_size, last = capacity - bs;
+    struct w_block b;
+
+    memset(buf[0], 0, bs);
+    memcpy(buf[0], SECTOR0, sizeof(SECTOR0));
+    b = block_call(HC_BLOCK_WRITE, H_DISK, 0, buf[0], bs);
+    check(b.ret == R_OK, "H5", "BLOCK_WRITE of block 0 answers OK (%d)", b.ret);
+    b = block_call(HC_BLOCK_READ, H_DISK, 0, buf[1], bs);
+    check(b.ret == R_OK && b.len == bs && memcmp(buf[0], buf[1], bs) == 0,
+          "H6", "BLOCK_READ reads back what was written, len unchanged");
+    b = block_call(HC_BLOCK_READ, H_DISK, bs, buf[1], bs);
+    check(b.ret == R_OK && memcmp(buf[1], MARKER, sizeof(MARKER) - 1) == 0,
+          "H6", "BLOCK_READ of block 1 finds the host's data");
+    fill(buf[0], bs, 3);
+    b = block_call(HC_BLOCK_WRITE, H_DISK, last, buf[0], bs);
+    check(b.ret == R_OK, "H5", "BLOCK_WRITE of the last block answers OK");
+    b = block_call(HC_BLOCK_READ, H_DISK, last, buf[1], bs);
+    check(b.ret == R_OK && memcmp(buf[0], buf[1], bs) == 0, "H6",
+          "BLOCK_READ of the last block reads it back");
+    fill(buf[2], 4 * bs, 5);
+    b = block_call(HC_BLOCK_WRITE, H_DISK, 2 * bs, buf[2], 4 * bs);
+    check(b.ret == R_OK, "H5", "BLOCK_WRITE of 4 blocks in one call is OK");
+    b = block_call(HC_BLOCK_READ, H_DISK, 2 * bs, buf[0], 4 * bs);
+    check(b.ret == R_OK && memcmp(buf[0], buf[2], 4 * bs) == 0, "H6",
+          "BLOCK_READ of 4 blocks in one call reads them back");
+}
+
+static void check_block_einval(void)
+{
+    uint64_t bs = block_size;
+    static const struct {
+        uint64_t handle, offset_blocks_from_end, len_blocks;
+        const char *what;
+    } bad[] = {
+        {H_DISK, 0, 1, "at the capacity"},
+        {H_DISK, 1, 2, "across the capacity"},
+        {0, 1, 1, "to handle 0, the reserved entry"},
+        {H_NIC, 1, 1, "to a net device's handle"},
+        {64, 1, 1, "to handle 64"},
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        uint64_t off = capacity - bad[i].offset_blocks_from_end * bs;
+        struct w_block r = block_call(HC_BLOCK_READ, bad[i].handle, off,
+                                      buf[0], bad[i].len_blocks * bs);
+        struct w_block w = block_call(HC_BLOCK_WRITE, bad[i].handle, off,
+                                      buf[0], bad[i].len_blocks * bs);
+
+        check(r.ret == R_EINVAL && w.ret == R_EINVAL, "R3",
+              "BLOCK_READ and BLOCK_WRITE %s answer EINVAL (%d, %d)",
+              bad[i].what, r.ret, w.ret);
+    }
+}
+
+/* Writes to "small" fail on the host once its file system is full. */
+static void check_block_eunspec(const char *cmdline)
+{
+    uint64_t cap = mft->e[H_SMALL].u.block.capacity, off;
+    int32_t ret = R_OK;
+
+    if (arg_value(cmdline, "eunspec") == NULL) {
+        skip("R4", "no small file system", "a failed host write is EUNSPEC");
+        return;
+    }
+    memset(buf[3], 0x5a, sizeof(buf[3]));
+    for (off = 0; off + 4096 <= cap && ret == R_OK; off += 4096)
+        ret = block_call(HC_BLOCK_WRITE, H_SMALL, off, buf[3], 4096).ret;
+    check(ret == R_EUNSPEC, "R4",
+          "BLOCK_WRITE that fails on the host answers EUNSPEC (%d after %lu "
+          "bytes)",
+          ret, off);
+}
+
+static struct w_net net_call(int nr, uint64_t handle, void *data, uint64_t len)
+{
+    struct w_net n = {handle, (uint64_t)(uintptr_t)data, len, -1, 0};
+
+    hc(nr, &n);
+    return n;
+}
+
+static uint8_t frame[9216 + 64];
+
+/* Read until AGAIN: whatever the host sent before we looked. */
+static void check_net_again(uint64_t mtu)
+{
+    struct w_net n;
+    int reads = 0;
+
+    do
+        n = net_call(HC_NET_READ, H_NIC, frame, mtu + 14);
+    while (n.ret == R_OK && ++reads < 1000);
+    check(n.ret == R_AGAIN, "R2",
+          "NET_READ with nothing queued answers AGAIN (%d, after %d frames)",
+          n.ret, reads);
+}
+
+static const uint8_t host_ip[4] = {10, 77, 0, 1}, guest_ip[4] = {10, 77, 0, 2};
+
+/* An ARP request for the host's address, from ours. */
+static uint64_t arp_request(uint8_t *f, const uint8_t *mac)
+{
+    static const uint8_t head[] = {0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1};
+
+    memset(f, 0xff, 6);
+    memcpy(f + 6, mac, 6);
+    memcpy(f + 12, head, sizeof(head));
+    memcpy(f + 22, mac, 6);
+    memcpy(f + 28, guest_ip, 4);
+    memset(f + 32, 0, 6);
+    memcpy(f + 38, host_ip, 4);
+    return 42;
+}
+
+static int is_arp_reply(const uint8_t *f, uint64_t len, const uint8_t *mac)
+{
+    return len >= 42 && memcmp(f, mac, 6) == 0 && f[12] == 0x08 &&
+           f[13] == 0x06 && f[21] == 2 && memcmp(f + 28, host_ip, 4) == 0;
+}
+
+/* POLL until the nic has input, 3 s at most. */
+static struct w_poll poll_nic(void)
+{
+    struct w_poll p = {0, 0, 0, 0};
+
+    for (int i = 0; i < 30; i++) {
+        p.timeout_nsecs = 100000000ULL;
+        hc(HC_POLL, &p);
+        if (p.ready_set & (1ULL << H_NIC))
+            break;
+    }
+    return p;
+}
+
+static void check_net_exchange(uint64_t mtu, const uint8_t *mac)
+{
+    uint8_t req[64];
+    struct w_net n = net_call(HC_NET_WRITE, H_NIC, req, arp_request(req, mac));
+    struct w_poll p;
+    int found = 0;
+
+    check(n.ret == R_OK, "H7", "NET_WRITE of an ARP request answers OK (%d)",
+          n.ret);
+    p = poll_nic();
+    check(p.ready_set == (1ULL << H_NIC) && p.ret == 1, "H3",
+          "POLL reports the nic's input as bit 1 << 2, ret 1 (0x%lx, %d)",
+          p.ready_set, p.ret);
+    for (int i = 0; i < 50 && !found; i++) {
+        n = net_call(HC_NET_READ, H_NIC, frame, mtu + 14);
+        if (n.ret == R_AGAIN)
+            p = poll_nic();
+        found = n.ret == R_OK && is_arp_reply(frame, n.len, mac);
+    }
+    check(found, "H8", "NET_READ returns the host's ARP reply");
+    check(found && n.len >= 42 && n.len <= mtu + 14, "H8",
+          "NET_READ sets len to the frame's size (%lu)", n.len);
+}
+
+static void check_net_einval(uint64_t mtu)
+{
+    static const uint64_t handles[] = {0, H_DISK, 64, 1ULL << 63};
+    uint8_t req[64];
+
+    memset(req, 0, sizeof(req));
+    for (size_t i = 0; i < sizeof(handles) / sizeof(handles[0]); i++) {
+        struct w_net w = net_call(HC_NET_WRITE, handles[i], req, 60);
+        struct w_net r = net_call(HC_NET_READ, handles[i], frame, mtu + 14);
+
+        check(w.ret == R_EINVAL && r.ret == R_EINVAL, "R3",
+              "NET_WRITE and NET_READ to handle %lu answer EINVAL (%d, %d)",
+              handles[i], w.ret, r.ret);
+    }
+}
+
+int conf_main(const char *cmdline)
+{
+    uint64_t mtu;
+
+    mft = (const struct w_mft *)(uintptr_t)boot->mft;
+    if (mft->entries != 4) {
+        say("Bail out! the manifest has %u entries, not 4\n", mft->entries);
+        return 1;
+    }
+    block_size = mft->e[H_DISK].u.block.block_size;
+    capacity = mft->e[H_DISK].u.block.capacity;
+    mtu = mft->e[H_NIC].u.net.mtu;
+    check_manifest(cmdline);
+    if (block_size < 512 || block_size > sizeof(buf[0]) ||
+        capacity < 8 * block_size) {
+        say("Bail out! block size %lu, capacity %lu\n", block_size, capacity);
+        return 1;
+    }
+    check_block_io();
+    check_block_einval();
+    check_block_eunspec(cmdline);
+    check_net_again(mtu);
+    check_net_exchange(mtu, mft->e[H_NIC].u.net.mac);
+    check_net_einval(mtu);
+    return 0;
+}

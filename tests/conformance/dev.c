@@ -36,20 +36,20 @@ static void check_manifest(const char *cmdline)
         same &= memcmp(e[i].name, conf_manifest.e[i].name, 68) == 0 &&
                 e[i].type == conf_manifest.e[i].type;
     check(same, "N5", "names and types are those of the ELF note");
-    check(e[1].attached == 1 && e[2].attached == 1 && e[3].attached == 1,
-          "N6", "every device is marked attached");
+    check(e[1].attached == 1 && e[2].attached == 1 && e[3].attached == 1, "N6",
+          "every device is marked attached");
     check(e[1].u.block.capacity == arg_u64(cmdline, "cap", 0), "N6",
-          "the block capacity is the disk's size (%lu)",
-          e[1].u.block.capacity);
+          "the block capacity is the disk's size (%lu)", e[1].u.block.capacity);
     check(block_size >= 512 && (block_size & (block_size - 1)) == 0 &&
               capacity % block_size == 0,
-          "N6", "the block size is a power of two >= 512 dividing the "
-                "capacity (%lu)",
+          "N6",
+          "the block size is a power of two >= 512 dividing the "
+          "capacity (%lu)",
           block_size);
     check(e[2].u.net.mtu == arg_u64(cmdline, "mtu", 0), "N6",
           "the net MTU is the interface's (%u)", e[2].u.net.mtu);
-    check(!(e[2].u.net.mac[0] & 1) && (e[2].u.net.mac[0] | e[2].u.net.mac[1] |
-                                       e[2].u.net.mac[5]) != 0,
+    check(!(e[2].u.net.mac[0] & 1) &&
+              (e[2].u.net.mac[0] | e[2].u.net.mac[1] | e[2].u.net.mac[5]) != 0,
           "N6", "the MAC is a unicast address (%02x:%02x:%02x:%02x:%02x:%02x)",
           e[2].u.net.mac[0], e[2].u.net.mac[1], e[2].u.net.mac[2],
           e[2].u.net.mac[3], e[2].u.net.mac[4], e[2].u.net.mac[5]);
@@ -82,8 +82,8 @@ static void check_block_io(void)
     b = block_call(HC_BLOCK_WRITE, H_DISK, 0, buf[0], bs);
     check(b.ret == R_OK, "H5", "BLOCK_WRITE of block 0 answers OK (%d)", b.ret);
     b = block_call(HC_BLOCK_READ, H_DISK, 0, buf[1], bs);
-    check(b.ret == R_OK && b.len == bs && memcmp(buf[0], buf[1], bs) == 0,
-          "H6", "BLOCK_READ reads back what was written, len unchanged");
+    check(b.ret == R_OK && b.len == bs && memcmp(buf[0], buf[1], bs) == 0, "H6",
+          "BLOCK_READ reads back what was written, len unchanged");
     b = block_call(HC_BLOCK_READ, H_DISK, bs, buf[1], bs);
     check(b.ret == R_OK && memcmp(buf[1], MARKER, sizeof(MARKER) - 1) == 0,
           "H6", "BLOCK_READ of block 1 finds the host's data");
@@ -117,8 +117,8 @@ static void check_block_einval(void)
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         uint64_t off = capacity - bad[i].offset_blocks_from_end * bs;
-        struct w_block r = block_call(HC_BLOCK_READ, bad[i].handle, off,
-                                      buf[0], bad[i].len_blocks * bs);
+        struct w_block r = block_call(HC_BLOCK_READ, bad[i].handle, off, buf[0],
+                                      bad[i].len_blocks * bs);
         struct w_block w = block_call(HC_BLOCK_WRITE, bad[i].handle, off,
                                       buf[0], bad[i].len_blocks * bs);
 

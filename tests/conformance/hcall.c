@@ -34,7 +34,7 @@ static void check_walltime(void)
 
 static void check_puts(const char *cmdline)
 {
-    struct w_puts empty = {(uint64_t)(uintptr_t)"x", 0};
+    struct w_puts empty = {(uint64_t)(uintptr_t) "x", 0};
 
     hc(HC_PUTS, &empty);
     check(1, "H2", "PUTS of length 0 returns and writes nothing");
@@ -72,16 +72,17 @@ static void check_poll(void)
     struct w_poll p = poll_for(0, &wall, &tsc);
 
     check(p.ret == 0 && p.ready_set == 0, "H3",
-          "POLL without devices answers ret 0, ready_set 0 (%d, 0x%lx)",
-          p.ret, p.ready_set);
+          "POLL without devices answers ret 0, ready_set 0 (%d, 0x%lx)", p.ret,
+          p.ready_set);
     check(wall < 50 * MS, "H3", "POLL with timeout 0 returns at once (%lu us)",
           wall / 1000);
     for (size_t i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
         uint64_t want = asks[i] * MS;
 
         p = poll_for(asks[i], &wall, &tsc);
-        check(wall >= want, "K3", "POLL of %lu ms sleeps at least that long "
-                                  "(%lu us)",
+        check(wall >= want, "K3",
+              "POLL of %lu ms sleeps at least that long "
+              "(%lu us)",
               asks[i], wall / 1000);
         check(wall <= want + want / 2 + 50 * MS, "K3",
               "POLL of %lu ms sleeps at most 1.5 x + 50 ms (%lu us)", asks[i],

@@ -6,14 +6,19 @@
  * answered n, then "SURVIVED", and halts with 0.  "fine" does nothing
  * wrong: the driver runs it after every case to see the tender still works.
  *
- * Built twice: conf_hostile.elf without devices, conf_hostile_dev.elf
- * (HOSTILE_DEVICES) with 1 "disk" (block) and 2 "nic" (net).
+ * Built as conf_hostile.elf without devices, conf_hostile_dev.elf
+ * (HOSTILE_DEVICES) with 1 "disk" (block) and 2 "nic" (net), and as the
+ * images that a tender must refuse to load (conf_refuse_*.elf, rules N*;
+ * their "fine" case shows whether they ran).
  */
 #include "rt.h"
 
-#ifdef HOSTILE_DEVICES
+#if defined(HOSTILE_DEVICES)
 CONF_MANIFEST(3, CONF_DEVICE("disk", MFT_BLOCK_BASIC),
               CONF_DEVICE("nic", MFT_NET_BASIC));
+#elif defined(HOSTILE_BAD_NAME)
+/* N4: a name outside [A-Za-z0-9]; a tender must refuse the image. */
+CONF_MANIFEST(2, CONF_DEVICE("bad-name", MFT_BLOCK_BASIC));
 #else
 CONF_MANIFEST(1);
 #endif

@@ -200,6 +200,40 @@ lib_checks() {
     guest conf_lib.elf --mem=$MEM conf_lib.elf sse
 }
 
+# --- images and command lines a tender must refuse ---
+
+# refuse RULE TEXT TENDER-ARGS...: the guest ("fine") must not run.
+refuse() {
+    rule=$1 text=$2
+    shift 2
+    run --mem=$MEM "$@" fine
+    if [ $ours = 1 ]; then
+        judge "240:." && [ ! -s "$WORK/out" ]
+    else
+        judge stop && [ ! -s "$WORK/out" ]
+    fi
+    if [ $? -eq 0 ]; then
+        report ok "$rule the tender refuses $text: $why"
+    else
+        report fail "$rule the tender refuses $text: $why"
+    fi
+}
+
+refusals() {
+    refuse N2 "an image for another target (spt)" conf_refuse_target.elf
+    refuse N2 "an image for ABI version 1" conf_refuse_version.elf
+    refuse N2 "an image without an ABI note" conf_refuse_no_abi.elf
+    refuse N4 "a manifest with the device name 'bad-name'" \
+        "--block:bad-name=$WORK/disk.img" conf_refuse_name.elf
+    refuse N1 "an image loaded into the low area" conf_refuse_low.elf
+    if [ $have_devices = 1 ]; then
+        refuse N5 "to run with a declared device left unattached" \
+            "--block:disk=$WORK/disk.img" conf_hostile_dev.elf
+    fi
+    refuse N5 "an argument naming a device the manifest lacks" \
+        "--block:nosuch=$WORK/disk.img" conf_hostile.elf
+}
+
 # --- hostile guests ---
 
 # judge KIND: does the last run meet KIND?  Sets $why.
@@ -358,6 +392,7 @@ main() {
     halt_checks
     dev_guest
     lib_checks
+    refusals
     hostile_cases
     echo "1..$total"
     echo "$passed passed, $failed failed"

@@ -1,12 +1,24 @@
 /* The conformance runtime: see rt.h. */
 #include "rt.h"
 
-/* The ABI note: an hvt image, ABI version 2. */
+/*
+ * The ABI note: an hvt image (target 1), ABI version 2.  The N2 checks
+ * build variants with another target or version, or none at all.
+ */
+#ifndef CONF_ABI_TARGET
+#define CONF_ABI_TARGET 1
+#endif
+#ifndef CONF_ABI_VERSION
+#define CONF_ABI_VERSION 2
+#endif
+#ifndef CONF_NO_ABI_NOTE
 __attribute__((section(".note.solo5.abi"), used,
                aligned(4))) static const struct {
     struct w_note_header h;
     uint32_t desc[4];
-} abi_note = {{6, 16, NOTE_TYPE_ABI, CONF_NOTE_NAME}, {1, 2, 0, 0}};
+} abi_note = {{6, 16, NOTE_TYPE_ABI, CONF_NOTE_NAME},
+              {CONF_ABI_TARGET, CONF_ABI_VERSION, 0, 0}};
+#endif
 
 const struct w_boot_info *boot;
 int conf_failed;

@@ -261,6 +261,10 @@ int conf_main(const char *cmdline)
     capacity = mft->e[H_DISK].u.block.capacity;
     mtu = mft->e[H_NIC].u.net.mtu;
     check_manifest(cmdline);
+    if (mtu < 68 || mtu + 14 > sizeof(frame)) {
+        say("Bail out! MTU %lu does not fit the frame buffer\n", mtu);
+        return 1;
+    }
     if (block_size < 512 || block_size > sizeof(buf[0]) ||
         capacity < 8 * block_size) {
         say("Bail out! block size %lu, capacity %lu\n", block_size, capacity);

@@ -11,6 +11,10 @@
  *   block_pattern.elf verify SEED  read the whole disk back with other
  *                                  request sizes; print a digest of it
  *   block_pattern.elf last SEED    the last sector alone
+ *   block_pattern.elf survive SEED write the whole disk in 64-sector
+ *                                  requests, carrying on past failures
+ *                                  (EUNSPEC), then check that the first
+ *                                  request's sectors read back
  *
  * Exit status 0 when every check held; the line "FAIL ..." says what not.
  */
@@ -181,6 +185,28 @@ static void last(uint64_t seed)
     printf("last ok: sector %llu\n", (unsigned long long)sector);
 }
 
+/* A disk whose host runs out of space: errors, then service as before. */
+static void survive(uint64_t seed)
+{
+    uint64_t failed = 0, n = 64 < n_sectors ? 64 : n_sectors;
+
+    for (uint64_t first = 0; first + n <= n_sectors; first += n) {
+        int rc;
+
+        make_sectors(wbuf, first, n, seed);
+        rc = tender_block_write(disk.handle, first * disk.sector_size, wbuf,
+                                n * disk.sector_size);
+        if (rc == HVT_EUNSPEC)
+            failed++;
+        else if (rc != HVT_OK)
+            fail("write: neither OK nor EUNSPEC", first, rc);
+    }
+    read_sectors(0, n);
+    check_sectors(0, n, seed);
+    printf("survive ok: %llu writes failed, then a read was served\n",
+           (unsigned long long)failed);
+}
+
 int tender_app_main(const struct tender_start_info *si)
 {
     const char *cmd = si->argc > 1 ? si->argv[1] : "";
@@ -202,7 +228,9 @@ int tender_app_main(const struct tender_start_info *si)
         verify(seed);
     else if (strcmp(cmd, "last") == 0)
         last(seed);
+    else if (strcmp(cmd, "survive") == 0)
+        survive(seed);
     else
-        fail("usage: sizes | fill SEED | verify SEED | last SEED", 0, 0);
+        fail("usage: sizes | fill | verify | last | survive SEED", 0, 0);
     return 0;
 }

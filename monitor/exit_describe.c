@@ -37,10 +37,17 @@ void tender_exit_describe(const struct tender_exit *e, char *buf, size_t len)
         snprintf(buf, len, "guest stopped: triple fault (rip=0x%llx)", rip);
         break;
     case TENDER_STOP_MEM_FAULT:
-        snprintf(buf, len,
-                 "guest stopped: write to its read-only text or data at "
-                 "0x%llx (rip=0x%llx)",
-                 d, rip);
+        /* KVM_RUN failing with EFAULT does not say where. */
+        if (d == 0)
+            snprintf(buf, len,
+                     "guest stopped: write to its read-only text or data "
+                     "(rip=0x%llx)",
+                     rip);
+        else
+            snprintf(buf, len,
+                     "guest stopped: write to its read-only text or data at "
+                     "0x%llx (rip=0x%llx)",
+                     d, rip);
         break;
     case TENDER_STOP_KVM_ERROR:
         snprintf(buf, len,

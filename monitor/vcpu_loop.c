@@ -47,7 +47,15 @@ static int handle_io(struct tender_vm *vm)
     }
     memcpy(copy, arg, hc->arg_size);
     result = hc->fn(vm, copy, hc->ctx);
-    memcpy(arg, copy, hc->arg_size);
+    /* Write back only what changed, and never into read-only pages: a
+     * guest may pass a const struct (PUTS) from its rodata. */
+    if (memcmp(arg, copy, hc->arg_size) != 0) {
+        if (vm_guest_ptr_writable(vm, gpa, hc->arg_size) == NULL) {
+            stop(vm, TENDER_STOP_MEM_FAULT, gpa);
+            return 1;
+        }
+        memcpy(arg, copy, hc->arg_size);
+    }
     switch (result) {
     case HC_CONTINUE:
         return 0;

@@ -221,6 +221,10 @@ static int protect_segments(struct tender_vm *vm, const struct elf_image *img,
         if (mprotect(vm->mem.base + start, end - start, PROT_READ) < 0)
             return tnd_fail_errno(err, TENDER_E_SYSTEM, errno,
                                   "cannot protect the guest's text");
+        /* n_seg is at most ELF_MAX_PHDRS, the size of ro_range. */
+        vm->ro_range[vm->n_ro_ranges].start = start;
+        vm->ro_range[vm->n_ro_ranges].end = end;
+        vm->n_ro_ranges++;
     }
     return 0;
 }
@@ -493,6 +497,19 @@ int vm_register_poll_fd(struct tender_vm *vm, int fd, uint64_t handle)
     vm->poll_handle[vm->n_poll_fds] = handle;
     vm->n_poll_fds++;
     return 0;
+}
+
+void *vm_guest_ptr_writable(const struct tender_vm *vm, uint64_t gpa,
+                            uint64_t len)
+{
+    void *p = guest_mem_ptr(&vm->mem, gpa, len);
+
+    if (p == NULL)
+        return NULL;
+    for (int i = 0; i < vm->n_ro_ranges; i++)
+        if (gpa < vm->ro_range[i].end && vm->ro_range[i].start < gpa + len)
+            return NULL;
+    return p;
 }
 
 int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops)

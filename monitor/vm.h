@@ -53,6 +53,14 @@ struct sandbox_fd {
     unsigned ops; /* enum sandbox_op bits */
 };
 
+/* A range of guest-physical addresses, [start, end). */
+struct gpa_range {
+    uint64_t start;
+    uint64_t end;
+};
+
+#define VM_MAX_RO_RANGES 64
+
 struct tender_vm {
     int kvm_fd;
     int vm_fd;
@@ -69,6 +77,10 @@ struct tender_vm {
     const struct tender_dev_arg *dev_args;
     size_t n_dev_args;
     char cmdline[HVT_CMDLINE_MAX];
+
+    /* Pages the host maps read-only (the guest's text and rodata). */
+    struct gpa_range ro_range[VM_MAX_RO_RANGES];
+    int n_ro_ranges;
 
     struct hvt_mft *mft; /* the guest's copy, in guest memory */
     struct hvt_boot_info *boot_info;
@@ -95,6 +107,14 @@ struct tender_vm {
 int vm_register_hypercall(struct tender_vm *vm, unsigned nr, uint64_t arg_size,
                           hc_handler fn, void *ctx);
 int vm_register_poll_fd(struct tender_vm *vm, int fd, uint64_t handle);
+
+/*
+ * The host address of [gpa, gpa + len) for the monitor to write into on
+ * the guest's behalf, or NULL if any of it lies outside guest memory or in
+ * a page tender maps read-only: writing there would fault the monitor.
+ */
+void *vm_guest_ptr_writable(const struct tender_vm *vm, uint64_t gpa,
+                            uint64_t len);
 
 /*
  * Declare the system calls a device module makes on fd while the guest

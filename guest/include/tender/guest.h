@@ -150,8 +150,7 @@ void tender_heap_bounds(uintptr_t *start, size_t *size);
         .entry = {{.name = "", .type = HVT_MFT_RESERVED_FIRST}, __VA_ARGS__},  \
     }
 
-#include <tender/net.h>
-
 #include <tender/block.h>
+#include <tender/net.h>
 
 #endif /* TENDER_GUEST_H */

@@ -208,6 +208,11 @@ static int open_tap_by_name(struct net_dev *dev, const char *ifname,
         return tnd_fail(err, TENDER_E_DEVICE, "%s: no such interface %s", label,
                         ifname);
     dev->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (dev->fd < 0 && (errno == EACCES || errno == EPERM))
+        return tnd_fail(err, TENDER_E_DEVICE,
+                        "%s: no permission to open /dev/net/tun (a "
+                        "privileged parent can pass the tap as @FD)",
+                        label);
     if (dev->fd < 0)
         return tnd_fail_errno(err, TENDER_E_DEVICE, errno,
                               "%s: cannot open /dev/net/tun", label);

@@ -259,28 +259,25 @@ void ipv4_udp_echo(struct ipv4_iface *ifc, uint8_t *frame, size_t frame_len)
     send_frame(ifc, frame, frame_len);
 }
 
-unsigned ipv4_iface_drain(struct ipv4_iface *ifc)
+int ipv4_iface_receive(struct ipv4_iface *ifc)
 {
     size_t room = (size_t)ifc->net.mtu + ETH_HLEN + 4;
-    unsigned handled = 0;
+    size_t len;
+    int rc = tender_net_read(ifc->net.handle, frame_buf, room, &len);
 
-    for (;;) {
-        size_t len;
-        int rc = tender_net_read(ifc->net.handle, frame_buf, room, &len);
-
-        if (rc == HVT_AGAIN)
-            return handled;
-        if (rc != HVT_OK) {
-            ifc->stats.dropped++;
-            if (rc == HVT_EUNSPEC)
-                return handled; /* the host will say why */
-            continue;
-        }
+    if (rc == HVT_OK)
         handle_frame(ifc, frame_buf, len);
-        handled++;
-    }
+    else if (rc != HVT_AGAIN)
+        ifc->stats.dropped++; /* too long, or the host failed (it says) */
+    return rc;
 }
 
+/*
+ * One frame per device per POLL: with one frame in flight at a time (a
+ * ping, a request and its answer) that is three exits per frame (POLL,
+ * read, write) where reading until AGAIN would take four; with many
+ * queued, POLL returns at once.
+ */
 void ipv4_serve(struct ipv4_iface *const *ifcs, int n)
 {
     uint64_t ready = ~0ULL; /* look at every device once at first */
@@ -288,7 +285,7 @@ void ipv4_serve(struct ipv4_iface *const *ifcs, int n)
     for (;;) {
         for (int i = 0; i < n; i++)
             if (ready & (1ULL << ifcs[i]->net.handle))
-                ipv4_iface_drain(ifcs[i]);
+                ipv4_iface_receive(ifcs[i]);
         tender_yield(tender_clock_monotonic() + 1000000000ULL, &ready);
     }
 }

@@ -46,8 +46,8 @@ int ipv4_parse(const char *text, uint8_t addr[4]);
 int ipv4_iface_open(struct ipv4_iface *ifc, const char *devname,
                     const uint8_t addr[4]);
 
-/* Read and answer every frame queued on ifc; the number handled. */
-unsigned ipv4_iface_drain(struct ipv4_iface *ifc);
+/* Read one frame from ifc and answer it; the hvt_result of the read. */
+int ipv4_iface_receive(struct ipv4_iface *ifc);
 
 /* Answer frame (a UDP datagram given to on_udp) with its own payload. */
 void ipv4_udp_echo(struct ipv4_iface *ifc, uint8_t *frame, size_t frame_len);

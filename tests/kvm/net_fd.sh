@@ -15,9 +15,10 @@ grep -q "100 packets transmitted, 100 received" .ping.out ||
     fail "pings through @FD: $(tail -n 2 .ping.out)"
 stop_tender
 expect_status 246
-# The unprivileged tender cannot open the tap by name.
+# The unprivileged tender cannot open the tap by name (/dev/net/tun is
+# root's here; where it is not, the tap itself refuses).
 run_tender_as() { ./runas 1000 ./tender "$@" >.o 2>.e; st=$?; err=$(cat .e); }
 run_tender_as --net=tap0 ping.elf 10.0.0.2
 expect_status 240
-expect_one_line_error "no permission to attach tap0"
+expect_one_line_error "no permission to "
 pass "a tap handed over as a descriptor, tender unprivileged"

@@ -248,6 +248,32 @@ static void hypercall_seeds(void)
     write_seed("hypercall", "edge", r.data, r.used);
 }
 
+/*
+ * Number strings for the guest's strtol: a base byte (byte % 36: 0 is
+ * base 0, else the base less one), then the string
+ */
+
+static void number_seed(const char *name, uint8_t base_byte, const char *s)
+{
+    uint8_t buf[64];
+    size_t len = strlen(s);
+
+    buf[0] = base_byte;
+    memcpy(buf + 1, s, len);
+    write_seed("guest_strtol", name, buf, len + 1);
+}
+
+static void guest_strtol_seeds(void)
+{
+    number_seed("hex-base0", 0, "  -0x7fffffffffffffff");
+    number_seed("decimal", 9, "+123456789 tail");
+    number_seed("octal", 7, "-0777");
+    number_seed("hex-prefix-no-digit", 15, "0xg");
+    number_seed("overflow", 9, "99999999999999999999999");
+    number_seed("long-min", 9, "-9223372036854775808");
+    number_seed("base36", 35, "\t zZ9");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -264,5 +290,6 @@ int main(int argc, char **argv)
     cli_seeds();
     cmdline_seeds();
     hypercall_seeds();
+    guest_strtol_seeds();
     return 0;
 }

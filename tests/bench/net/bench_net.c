@@ -9,7 +9,9 @@
  *
  * Prints one line "bench_net: DIR SIZE frames N ns T hypercalls H": the
  * time is from the first frame to the last, and every hypercall made in
- * that time (each is one VM exit) is counted.
+ * that time (each is one VM exit) is counted.  tx starts when a frame
+ * arrives, and both modes stay up 2 s after that line, so that the host
+ * can read KVM's exit counter around the run while the VM still exists.
  */
 #include <tender/guest.h>
 #include <tender/stdio.h>
@@ -32,9 +34,32 @@ static void report(const char *dir, size_t size, uint64_t frames, uint64_t ns,
            (unsigned long long)hypercalls, (unsigned long long)errors);
 }
 
+/* Sleep until a frame arrives (and drop it), or the deadline. */
+static void wait_for_frame(uint64_t deadline)
+{
+    uint64_t ready = 0;
+    size_t len;
+
+    while (ready == 0 && tender_clock_monotonic() < deadline)
+        tender_yield(deadline, &ready);
+    while (tender_net_read(net.handle, frame, sizeof(frame), &len) != HVT_AGAIN)
+        ;
+}
+
+static void linger(void)
+{
+    uint64_t end = tender_clock_monotonic() + 2 * SEC;
+
+    while (tender_clock_monotonic() < end)
+        tender_yield(end, NULL);
+}
+
 static void transmit(size_t size, uint64_t count)
 {
     uint64_t sent = 0, calls = 0, errors = 0, start;
+
+    printf("bench_net: ready\n");
+    wait_for_frame(tender_clock_monotonic() + 30 * SEC);
 
     memset(frame, 0xff, 6); /* broadcast, from us, local EtherType */
     memcpy(frame + 6, net.mac, 6);
@@ -111,5 +136,6 @@ int tender_app_main(const struct tender_start_info *si)
         transmit(size, count);
     else
         receive(size, count);
+    linger();
     return 0;
 }

@@ -9,6 +9,7 @@ Suite *manifest_suite(void);
 Suite *cmdline_suite(void);
 Suite *options_suite(void);
 Suite *guest_mem_suite(void);
+Suite *block_suite(void);
 Suite *api_suite(void);
 
 #endif

@@ -1,7 +1,9 @@
-# A flood of 100,000 pings (iputils ping -f) to examples/ping: none lost.
-# "sh net_flood.sh COUNT" floods COUNT instead, for timing it.
+# A flood of pings (iputils ping -f) to examples/ping: none lost.
+# The suite floods 20,000: 100,000 took 915 s in the emulated host of a
+# busy 2-core machine (9 ms a ping), three times the per-test limit of
+# scripts/test.  "sh net_flood.sh 100000" runs the full flood.
 . ./lib.sh
-count=${1:-100000}
+count=${1:-20000}
 tap_up tap0 10.0.0.1/24
 start_tender --net=tap0 ping.elf 10.0.0.2
 wait_for_guest "answering for 10.0.0.2"

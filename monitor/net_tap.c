@@ -19,11 +19,11 @@
  *              a host I/O error (one line on stderr for each run of them).
  *   NET_READ   OK with len set to the frame's size; AGAIN if nothing is
  *              queued; EINVAL for a bad handle or a buffer outside guest
- *              memory (nothing is consumed then).  A frame longer than the
- *              guest's buffer is never cut short: it is dropped, and the
- *              guest gets EINVAL with len set to the frame's size.  A
- *              buffer of MTU + 14 bytes (MTU + 18 with VLAN tags) always
- *              suffices.  EUNSPEC for a host I/O error, as for writes.
+ *              memory or in its read-only text (nothing is consumed then).  A
+ * frame longer than the guest's buffer is never cut short: it is dropped, and
+ * the guest gets EINVAL with len set to the frame's size.  A buffer of MTU + 14
+ * bytes (MTU + 18 with VLAN tags) always suffices.  EUNSPEC for a host I/O
+ * error, as for writes.
  *
  * Run-time paths call only read(), write() and memcpy(): the sandbox
  * allows nothing else on the tap descriptors, and no allocation.
@@ -530,8 +530,9 @@ static enum hc_result hc_net_read(struct tender_vm *vm, void *argp, void *ctx)
     void *buf;
     ssize_t n;
 
-    buf =
-        arg->len == 0 ? NULL : guest_mem_ptr(&vm->mem, arg->data_gpa, arg->len);
+    /* Never into pages the host maps read-only (the guest's text). */
+    buf = arg->len == 0 ? NULL
+                        : vm_guest_ptr_writable(vm, arg->data_gpa, arg->len);
     if (dev == NULL || buf == NULL) {
         arg->ret = HVT_EINVAL;
         return HC_CONTINUE;

@@ -1,10 +1,10 @@
 /*
  * A guest that abuses NET_WRITE and NET_READ: zero-length and over-long
  * frames, handles out of range or of a block device, buffers that cross
- * the end of guest memory or wrap around.  Each must get EINVAL, and the
- * monitor must go on serving valid calls.  Then, with the test's help,
- * a frame too long for the buffer must be dropped with EINVAL and its
- * size, never cut short.
+ * the end of guest memory, wrap around or lie in the read-only text.  Each must
+ * get EINVAL, and the monitor must go on serving valid calls.  Then, with the
+ * test's help, a frame too long for the buffer must be dropped with EINVAL and
+ * its size, never cut short.
  *
  * Devices: "net0" (network) and "disk" (block).  Prints PASS or FAIL and
  * exits 0 or 1.
@@ -110,6 +110,11 @@ static void bad_buffers(const struct tender_net_info *net)
                            &len),
            HVT_EINVAL);
     expect("read into 0 bytes", tender_net_read(net->handle, frame, 0, &len),
+           HVT_EINVAL);
+    /* The host maps the guest's text read-only: never written for it. */
+    expect("read into the guest's text",
+           tender_net_read(net->handle, (void *)(uintptr_t)tender_app_main,
+                           1514, &len),
            HVT_EINVAL);
 }
 

@@ -21,19 +21,21 @@ struct solo5_note {
     char name[8];
 };
 
-__attribute__((section(".note.solo5.abi"), used, aligned(4))) static const
-struct {
+__attribute__((section(".note.solo5.abi"), used,
+               aligned(4))) static const struct {
     struct solo5_note h;
     u32 desc[4];
 } abi_note = {{6, 16, 0x31494241, "Solo5"}, {1, 2, 0, 0}};
 
 /* One entry: the reserved first one (type 1 << 30, empty name). */
-__attribute__((section(".note.solo5.manifest"), used, aligned(4))) static const
-struct {
+__attribute__((section(".note.solo5.manifest"), used,
+               aligned(4))) static const struct {
     struct solo5_note h;
     u32 version, entries;
     unsigned char entry[104];
-} mft_note = {{6, 8 + 104, 0x3154464d, "Solo5"}, 1, 1,
+} mft_note = {{6, 8 + 104, 0x3154464d, "Solo5"},
+              1,
+              1,
               {[68] = 0, [69] = 0, [70] = 0, [71] = 0x40}};
 
 static void hypercall(unsigned nr, void *arg)
@@ -109,9 +111,13 @@ void _start(const u64 *boot_info)
     if (word_is(cmdline, "write-text"))
         *(volatile unsigned char *)(u64)&_start = 0xc3;
     if (word_is(cmdline, "bad-port"))
-        __asm__ __volatile__("outl %0, %1" : : "a"(0), "d"((unsigned short)0x700));
+        __asm__ __volatile__("outl %0, %1"
+                             :
+                             : "a"(0), "d"((unsigned short)0x700));
     if (word_is(cmdline, "bad-size"))
-        __asm__ __volatile__("outw %w0, %1" : : "a"(0), "d"((unsigned short)0x502));
+        __asm__ __volatile__("outw %w0, %1"
+                             :
+                             : "a"(0), "d"((unsigned short)0x502));
     if (word_is(cmdline, "bad-nr"))
         hypercall(0x50, (void *)&data_word);
     if (word_is(cmdline, "bad-arg")) {

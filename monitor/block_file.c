@@ -122,7 +122,8 @@ static int transfer(const struct block_disk *d, int writing, uint8_t *buf,
 /*
  * The common part of BLOCK_READ and BLOCK_WRITE.  A buffer outside guest
  * memory is the guest's error (EINVAL); so is a read into memory the host
- * maps read-only (the guest's text), which the kernel reports as EFAULT.
+ * maps read-only (the guest's text).  EFAULT from the kernel, which
+ * cannot happen after those checks, is treated the same way.
  */
 static int32_t block_io(struct tender_vm *vm, struct block_state *st,
                         int writing, uint64_t handle, uint64_t offset,
@@ -134,7 +135,8 @@ static int32_t block_io(struct tender_vm *vm, struct block_state *st,
 
     if (d == NULL || !request_fits(d, offset, len))
         return HVT_EINVAL;
-    buf = guest_mem_ptr(&vm->mem, data_gpa, len);
+    buf = writing ? guest_mem_ptr(&vm->mem, data_gpa, len)
+                  : vm_guest_ptr_writable(vm, data_gpa, len);
     if (buf == NULL)
         return HVT_EINVAL;
     if (transfer(d, writing, buf, offset, len, &errnum) == 0)

@@ -198,8 +198,8 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < runs; i++)
         for (int j = 0; j < nser; j++)
-            if (run_once(argv[2], argv[3], ser[j].mib, argv[4],
-                         &ser[j].s[i]) < 0)
+            if (run_once(argv[2], argv[3], ser[j].mib, argv[4], &ser[j].s[i]) <
+                0)
                 return 1;
     printf("figure hello.runs %d runs\n", runs);
     for (int j = 0; j < nser; j++)

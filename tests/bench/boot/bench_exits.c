@@ -67,8 +67,8 @@ int main(int argc, char **argv)
     }
     for (int i = 3; i < argc; i++) {
         memset(&cap, 0, sizeof(cap));
-        if (run_guest(argv[1], strtoull(argv[i], NULL, 10) << 20, &cap,
-                      &ex) < 0)
+        if (run_guest(argv[1], strtoull(argv[i], NULL, 10) << 20, &cap, &ex) <
+            0)
             return 1;
         if (ex.reason != TENDER_STOP_HALT || ex.status != 0 ||
             strstr(cap.buf, argv[2]) == NULL) {

@@ -213,8 +213,8 @@ static int run_once(char *tender, char *elf, const char *mib,
     out[len < 0 ? 0 : len] = '\0';
     if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || !got ||
         strstr(out, expect) == NULL) {
-        fprintf(stderr, "bench-mem: --mem=%s: bad run (status 0x%x): %s\n",
-                mib, st, out);
+        fprintf(stderr, "bench-mem: --mem=%s: bad run (status 0x%x): %s\n", mib,
+                st, out);
         return -1;
     }
     return 0;

@@ -86,8 +86,7 @@ static void report(uint32_t *v, size_t n)
     printf("figure hypercall.walltime.p99 %lu ns\n",
            (unsigned long)v[n - 1 - n / 100]);
     printf("figure hypercall.walltime.max %lu ns\n", (unsigned long)v[n - 1]);
-    printf("figure hypercall.walltime.mean %lu ns\n",
-           (unsigned long)(sum / n));
+    printf("figure hypercall.walltime.mean %lu ns\n", (unsigned long)(sum / n));
 }
 
 int tender_app_main(const struct tender_start_info *si)

@@ -6,6 +6,11 @@ tap_up tap0 10.0.0.1/24
 kvm_mode=$(stat -c %a /dev/kvm)
 trap 'chmod "$kvm_mode" /dev/kvm; net_cleanup' EXIT
 chmod 0666 /dev/kvm
+# Unprivileged, sandboxed, hello boots as it does for root.
+./runas 1000 ./tender hello.elf unprivileged >.hello.out 2>&1 ||
+    fail "hello as uid 1000: $(cat .hello.out)"
+grep -q "argv\[1\] = unprivileged" .hello.out ||
+    fail "hello as uid 1000: $(cat .hello.out)"
 ./tapfd tap0 5 ./runas 1000 ./tender --net:service=@5 ping.elf 10.0.0.2 \
     >.tender.out 2>.tender.err &
 tender_pid=$!

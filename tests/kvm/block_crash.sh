@@ -13,19 +13,22 @@ torn=0
 round=1
 while [ $round -le "$rounds" ]; do
     if [ $((round % 5)) -eq 1 ]; then
-        dd if=/dev/zero of=crash.img bs=1M count=8 2>/dev/null ||
+        dd if=/dev/zero of=crash.img bs=1M count=16 2>/dev/null ||
             fail "no disk"
     fi
     ./tender --block=crash.img kv.elf stream 100000 >stream.log 2>&1 &
     pid=$!
-    # Once the stream is under way, kill it at a random moment.
+    # Kill it once it has flushed a random number of records (1-400): the
+    # stream itself would go on far longer, so the kill lands mid-stream.
+    target=$(($(random_below 400) + 1))
     i=0
-    until grep -q '^flushed' stream.log; do
+    until [ "$(grep -c '^flushed' stream.log)" -ge $target ]; do
+        kill -0 $pid 2>/dev/null ||
+            fail "round $round: the stream ended early: $(tail -n 3 stream.log)"
         i=$((i + 1))
-        [ $i -le 300 ] || fail "round $round: the stream did not start"
-        sleep 0.1
+        [ $i -le 1200 ] || fail "round $round: the stream is too slow"
+        sleep 0.05
     done
-    sleep "0.$(random_below 10)$(random_below 10)"
     kill -9 $pid
     wait $pid 2>/dev/null
     flushed=$(grep '^flushed [0-9]*$' stream.log | tail -n 1 | cut -d' ' -f2)

@@ -9,6 +9,9 @@ random_below() {
 }
 
 rounds=${BLOCK_CRASH_ROUNDS:-20}
+pid=
+# A failed round must not leave its stream running into the next test.
+trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null' EXIT
 torn=0
 round=1
 while [ $round -le "$rounds" ]; do
@@ -16,6 +19,9 @@ while [ $round -le "$rounds" ]; do
         dd if=/dev/zero of=crash.img bs=1M count=16 2>/dev/null ||
             fail "no disk"
     fi
+    # Empty the log first: the child truncates it only once it runs, and
+    # the count below must not read the previous round's lines.
+    : >stream.log
     ./tender --block=crash.img kv.elf stream 100000 >stream.log 2>&1 &
     pid=$!
     # Kill it once it has flushed a random number of records (1-400): the

@@ -18,8 +18,12 @@ TENDER_MANIFEST(TENDER_NET_DEVICE("net0"));
 
 #define MS 1000000ULL
 
-/* Lateness allowed: an emulated host (QEMU TCG) wakes slowly. */
-#define SLACK_NS (30 * MS)
+/*
+ * Lateness allowed, on average and at worst: the emulated test host (QEMU
+ * TCG on a shared machine) sometimes loses the CPU for tens of ms.
+ */
+#define AVG_SLACK_NS (10 * MS)
+#define MAX_SLACK_NS (100 * MS)
 
 static struct tender_net_info net;
 
@@ -56,10 +60,14 @@ static int check_timeout(uint64_t timeout_ns, int rounds)
            (unsigned long long)(min / 1000),
            (unsigned long long)(sum / (uint64_t)rounds / 1000),
            (unsigned long long)(max / 1000), rounds);
-    if (min < timeout_ns || max > timeout_ns + SLACK_NS) {
-        printf("net_poll: FAIL: outside [%llu, %llu] us\n",
+    if (min < timeout_ns ||
+        sum / (uint64_t)rounds > timeout_ns + AVG_SLACK_NS ||
+        max > timeout_ns + MAX_SLACK_NS) {
+        printf("net_poll: FAIL: min below %llu us, or average above %llu us, "
+               "or max above %llu us\n",
                (unsigned long long)(timeout_ns / 1000),
-               (unsigned long long)((timeout_ns + SLACK_NS) / 1000));
+               (unsigned long long)((timeout_ns + AVG_SLACK_NS) / 1000),
+               (unsigned long long)((timeout_ns + MAX_SLACK_NS) / 1000));
         ok = 0;
     }
     return ok;

@@ -4,6 +4,10 @@
 # run the batch there (see shared/kvm-without-hardware.md).
 # Sourced by kvm-run, which has set COMMANDS, TIMEOUT, BATCH and OUT.
 #
+# TCG runs single-threaded (thread=single): with one host thread per vCPU
+# (MTTCG) the emulated host froze now and then, silent for minutes, under
+# nested KVM on a loaded machine.
+#
 # Measured on the 2-core development machine (6.1.0-56 cloud kernel, QEMU 7.2):
 # /dev/kvm is ready 3.1-6.1 s into the boot (uptime stamp in console.log,
 # higher when the machine is busy); `kvm-exec -- true` takes 4.4-5.5 s in all
@@ -35,7 +39,7 @@ emulated_boot() {
 	fi
 	log "booting emulated host (batch budget ${budget}s)"
 	timeout -k 10 "$budget" qemu-system-x86_64 \
-		-accel tcg -cpu max -m 2G -smp 2 \
+		-accel tcg,thread=single -cpu max -m 2G -smp 2 \
 		-nographic -no-reboot -nodefaults -monitor none \
 		-serial stdio -drive "file=$results,format=raw,if=virtio" \
 		-kernel "$KERNEL_IMAGE" -initrd "$initrd" \

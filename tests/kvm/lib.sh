@@ -76,9 +76,19 @@ start_tender() {
 }
 
 # wait_for_guest TEXT: until the guest prints TEXT (30 s at most).
+# The lines of file $1 that are complete: a guest line may arrive in several
+# console writes, and a test must not read one half-written.
+complete_lines() {
+    if [ -n "$(tail -c 1 "$1" 2>/dev/null)" ]; then
+        sed '$d' "$1"
+    else
+        cat "$1" 2>/dev/null
+    fi
+}
+
 wait_for_guest() {
     i=0
-    until grep -q -- "$1" .tender.out 2>/dev/null; do
+    until complete_lines .tender.out | grep -q -- "$1"; do
         kill -0 "$tender_pid" 2>/dev/null ||
             fail "tender ended before '$1': $(cat .tender.out .tender.err)"
         i=$((i + 1))

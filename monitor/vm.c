@@ -341,8 +341,9 @@ static void name_file(const char *path, struct tender_error *err)
     memcpy(err->msg, msg, sizeof(err->msg));
 }
 
-int tender_vm_load_file(struct tender_vm *vm, const char *path,
-                        struct tender_error *err)
+/* Map path, then load it into vm or, with vm NULL, only check it. */
+static int use_file(struct tender_vm *vm, const char *path, uint64_t mem_size,
+                    struct tender_error *err)
 {
     size_t len;
     void *map = map_file(path, &len, err);
@@ -350,11 +351,20 @@ int tender_vm_load_file(struct tender_vm *vm, const char *path,
 
     if (map == NULL)
         return -1;
-    rc = tender_vm_load_buffer(vm, map, len, err);
+    if (vm != NULL)
+        rc = tender_vm_load_buffer(vm, map, len, err);
+    else
+        rc = tender_guest_check_buffer(map, len, mem_size, err);
     munmap(map, len);
     if (rc < 0)
         name_file(path, err);
     return rc;
+}
+
+int tender_vm_load_file(struct tender_vm *vm, const char *path,
+                        struct tender_error *err)
+{
+    return use_file(vm, path, 0, err);
 }
 
 int tender_guest_check_buffer(const void *elf, size_t len, uint64_t mem_size,
@@ -372,17 +382,7 @@ int tender_guest_check_buffer(const void *elf, size_t len, uint64_t mem_size,
 int tender_guest_check_file(const char *path, uint64_t mem_size,
                             struct tender_error *err)
 {
-    size_t len;
-    void *map = map_file(path, &len, err);
-    int rc;
-
-    if (map == NULL)
-        return -1;
-    rc = tender_guest_check_buffer(map, len, mem_size, err);
-    munmap(map, len);
-    if (rc < 0)
-        name_file(path, err);
-    return rc;
+    return use_file(NULL, path, mem_size, err);
 }
 
 static void kick_handler(int sig)

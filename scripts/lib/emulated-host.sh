@@ -7,7 +7,7 @@
 # TCG runs single-threaded (thread=single). With one host thread per vCPU
 # (MTTCG) the emulated host was seen to go silent for minutes now and then
 # on a loaded machine, its cause not found; single-threaded it has not, and
-# it ran the whole test batch faster (271 s against 20+ minutes).
+# it ran the whole test batch of scripts/test in 271-461 s here.
 #
 # Measured on the 2-core development machine (6.1.0-56 cloud kernel, QEMU 7.2):
 # /dev/kvm is ready 3.1-6.1 s into the boot (uptime stamp in console.log,

@@ -11,7 +11,7 @@ grep -q "wrong data" .ping.out && fail "a reply's payload differs"
 grep -q "1000 packets transmitted, 1000 received" .ping.out ||
     fail "pings lost: $(tail -n 2 .ping.out)"
 for size in 0 1 8 100 1000 1472; do
-    $PING -c 10 -i 0 -s $size -M do -p c3 -W 5 10.0.0.2 >.ping.out 2>&1
+    $PING -c 10 -i 0.01 -s $size -M do -p c3 -W 5 10.0.0.2 >.ping.out 2>&1
     grep -q "wrong data" .ping.out && fail "size $size: a payload differs"
     grep -q "10 packets transmitted, 10 received" .ping.out ||
         fail "size $size: $(tail -n 2 .ping.out)"

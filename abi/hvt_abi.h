@@ -160,6 +160,15 @@ struct hvt_note_header {
 
 #define HVT_NOTE_TYPE_ABI 0x31494241 /* "ABI1" */
 #define HVT_NOTE_TYPE_MFT 0x3154464d /* "MFT1" */
+
+/*
+ * A Solo5 note's descriptor starts right after its 20-byte header.  The
+ * MFT1 descriptor then holds 4 bytes of padding, because the manifest
+ * itself (which has 8-byte fields) is 8-byte aligned in the note:
+ * n_descsz = HVT_MFT_NOTE_PAD + 8 + 104 x entries.
+ */
+#define HVT_NOTE_DESC_OFFSET 20
+#define HVT_MFT_NOTE_PAD 4
 #define HVT_ABI_NOTE_SECTION ".note.solo5.abi"
 #define HVT_MFT_NOTE_SECTION ".note.solo5.manifest"
 

@@ -95,8 +95,9 @@ static int scan_notes(const uint8_t *notes, uint64_t len, uint64_t align,
                     return tnd_fail(err, TENDER_E_ELF,
                                     "duplicate Solo5 %s note",
                                     slot == abi ? "ABI" : "manifest");
-                /* Descriptors are read as u32 arrays: keep them aligned. */
-                if (desc_off % 4 != 0)
+                /* Solo5 reads a descriptor at a fixed offset, whatever the
+                 * segment's alignment says: refuse what it would misread. */
+                if (desc_off - off != HVT_NOTE_DESC_OFFSET || desc_off % 4 != 0)
                     return tnd_fail(err, TENDER_E_ELF, "misaligned Solo5 note");
                 *slot = notes + desc_off;
                 *slot_size = nh.n_descsz;
@@ -146,6 +147,17 @@ static int find_notes(const uint8_t *file, size_t size, const Elf64_Phdr *ph,
                         desc.version, HVT_ABI_VERSION);
     if (mft == NULL)
         return tnd_fail(err, TENDER_E_ELF, "no Solo5 manifest note");
+    /* The manifest proper follows the descriptor's alignment padding. */
+    if (mft_size < HVT_MFT_NOTE_PAD + sizeof(struct hvt_mft) ||
+        (mft_size - HVT_MFT_NOTE_PAD - sizeof(struct hvt_mft)) %
+                sizeof(struct hvt_mft_entry) !=
+            0)
+        return tnd_fail(err, TENDER_E_ELF,
+                        "manifest note of %llu bytes is not 4 + 8 + 104 per "
+                        "entry (the MFT1 layout)",
+                        (unsigned long long)mft_size);
+    mft += HVT_MFT_NOTE_PAD;
+    mft_size -= HVT_MFT_NOTE_PAD;
     if (manifest_validate(mft, mft_size, err) < 0)
         return -1;
     img->mft = mft;

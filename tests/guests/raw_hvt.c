@@ -31,9 +31,10 @@ __attribute__((section(".note.solo5.abi"), used,
 __attribute__((section(".note.solo5.manifest"), used,
                aligned(4))) static const struct {
     struct solo5_note h;
-    u32 version, entries;
+    u32 pad, version, entries;
     unsigned char entry[104];
-} mft_note = {{6, 8 + 104, 0x3154464d, "Solo5"},
+} mft_note = {{6, 4 + 8 + 104, 0x3154464d, "Solo5"},
+              0,
               1,
               1,
               {[68] = 0, [69] = 0, [70] = 0, [71] = 0x40}};

@@ -98,6 +98,21 @@ void elf_spec_init(struct elf_spec *spec)
     spec->note_align = 4;
 }
 
+/* The MFT1 descriptor: pad zero bytes, then the manifest. */
+static uint8_t *eb_mft_note_desc(const struct elf_spec *spec, size_t pad,
+                                 size_t *size)
+{
+    size_t mft_size;
+    uint8_t *mft = eb_mft_build(spec->devices, spec->n_devices, &mft_size);
+    uint8_t *desc = xmalloc(pad + mft_size);
+
+    memset(desc, 0, pad);
+    memcpy(desc + pad, mft, mft_size);
+    free(mft);
+    *size = pad + mft_size;
+    return desc;
+}
+
 /* Write (or, with dst NULL, measure) the whole note segment. */
 static size_t put_notes(uint8_t *dst, const struct elf_spec *spec, size_t base,
                         struct elf_buf *out)
@@ -106,7 +121,8 @@ static size_t put_notes(uint8_t *dst, const struct elf_spec *spec, size_t base,
     uint32_t abi_desc[EB_MAX_ABI_DESC / 4] = {spec->abi_target,
                                               spec->abi_version};
     size_t mft_size, off = 0;
-    uint8_t *mft = eb_mft_build(spec->devices, spec->n_devices, &mft_size);
+    size_t pad = spec->unpadded_mft ? 0 : HVT_MFT_NOTE_PAD;
+    uint8_t *mft = eb_mft_note_desc(spec, pad, &mft_size);
 
     if (spec->abi_descsz > EB_MAX_ABI_DESC)
         abort();
@@ -121,6 +137,7 @@ static size_t put_notes(uint8_t *dst, const struct elf_spec *spec, size_t base,
     out->mft_desc_off =
         out->mft_note_off +
         align_up(sizeof(Elf64_Nhdr) + HVT_NOTE_NAME_SIZE, spec->note_align);
+    out->mft_off = out->mft_desc_off + pad;
     for (int i = 0; i < spec->n_mft_notes; i++)
         off += put_note(dst ? dst + off : NULL, spec->note_align, HVT_NOTE_NAME,
                         HVT_NOTE_TYPE_MFT, mft, (uint32_t)mft_size);

@@ -42,6 +42,7 @@ struct elf_spec {
     uint32_t n_devices;
     int foreign_note;  /* put a GNU note first, which must be skipped */
     size_t note_align; /* 4; or 8, which pads name and descriptor to 8 */
+    int unpadded_mft;  /* the wrong, packed MFT1 layout: no 4-byte pad */
     Elf64_Phdr extra[EB_MAX_EXTRA_PHDRS]; /* appended program headers */
     size_t n_extra;
 };
@@ -55,6 +56,7 @@ struct elf_buf {
     size_t abi_note_off; /* header of the first ABI note */
     size_t mft_note_off; /* header of the first manifest note */
     size_t mft_desc_off; /* its descriptor: 20 bytes on, or 24 if 8-aligned */
+    size_t mft_off;      /* the manifest: the descriptor, past its pad */
 };
 
 void elf_spec_init(struct elf_spec *spec);

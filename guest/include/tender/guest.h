@@ -115,12 +115,16 @@ void tender_heap_bounds(uintptr_t *start, size_t *size);
 
 /*
  * The layout of an ELF note "Solo5"/MFT1 holding n entries (entry 0 being
- * the reserved one).  Packed because the descriptor follows the 20-byte
- * note header directly, as every ELF note reader expects.
+ * the reserved one), as Solo5 lays it out: the descriptor follows the
+ * 20-byte note header and starts with 4 bytes of padding, which put the
+ * manifest 8-byte aligned within the note.  Packed, with the padding
+ * spelled out, so that the compiler adds none of its own; 4-byte aligned,
+ * as a note section must be for the notes' readers.
  */
 #define TENDER_MANIFEST_NOTE(n)                                                \
     struct __attribute__((packed, aligned(4))) {                               \
         struct hvt_note_header header;                                         \
+        uint32_t pad;                                                          \
         uint32_t version;                                                      \
         uint32_t entries;                                                      \
         struct hvt_mft_entry entry[(n)];                                       \
@@ -134,9 +138,10 @@ void tender_heap_bounds(uintptr_t *start, size_t *size);
 /* The note header and entry 0 of a manifest with n entries. */
 #define TENDER_MANIFEST_HEADER(n)                                              \
     .header = {HVT_NOTE_NAME_SIZE,                                             \
-               (uint32_t)(8 + sizeof(struct hvt_mft_entry) * (n)),             \
+               (uint32_t)(HVT_MFT_NOTE_PAD + 8 +                               \
+                          sizeof(struct hvt_mft_entry) * (n)),                 \
                HVT_NOTE_TYPE_MFT, HVT_NOTE_NAME},                              \
-    .version = HVT_MFT_VERSION, .entries = (n)
+    .pad = 0, .version = HVT_MFT_VERSION, .entries = (n)
 
 /* Declare the application's manifest with the devices listed. */
 #define TENDER_MANIFEST(...)                                                   \

@@ -13,16 +13,20 @@
 
 #include "wire.h"
 
-/* Every guest defines its manifest with this, listing its devices. */
+/*
+ * Every guest defines its manifest with this, listing its devices.  The
+ * descriptor starts with 4 bytes of padding, as in every Solo5-built image.
+ */
 #define CONF_NOTE_NAME "Solo5"
 #define CONF_MANIFEST(n, ...)                                                  \
     __attribute__((section(".note.solo5.manifest"), used, aligned(4)))         \
     const struct {                                                             \
         struct w_note_header h;                                                \
-        uint32_t version, entries;                                             \
+        uint32_t pad, version, entries;                                        \
         struct w_mft_entry e[(n)];                                             \
     } __attribute__((packed))                                                  \
-    conf_manifest = {{6, 8 + 104 * (n), NOTE_TYPE_MFT, CONF_NOTE_NAME},        \
+    conf_manifest = {{6, 4 + 8 + 104 * (n), NOTE_TYPE_MFT, CONF_NOTE_NAME},    \
+                     0,                                                        \
                      1,                                                        \
                      (n),                                                      \
                      {{.name = "", .type = MFT_RESERVED_FIRST}, __VA_ARGS__}}

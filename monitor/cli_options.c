@@ -4,7 +4,12 @@
 #include "cli_options.h"
 #include "error.h"
 
-static int parse_mem(const char *text, uint64_t *bytes,
+/*
+ * A whole number of MiB from 1 to 4096.  Guest memory comes in 2 MiB
+ * pages, so an odd number is rounded down (1 up to 2), as Solo5's tender
+ * rounds it; the caller says so.
+ */
+static int parse_mem(const char *text, struct cli_options *opts,
                      struct tender_error *err)
 {
     uint64_t mib = 0;
@@ -20,12 +25,13 @@ static int parse_mem(const char *text, uint64_t *bytes,
             return tnd_fail(err, TENDER_E_CONFIG,
                             "--mem=%s: more than 4096 MiB", text);
     }
-    if (mib < 2 || mib % 2 != 0)
+    if (mib == 0)
         return tnd_fail(err, TENDER_E_CONFIG,
-                        "--mem=%s: must be an even number of MiB from 2 to "
-                        "4096",
-                        text);
-    *bytes = mib << 20;
+                        "--mem=%s: must be from 1 to 4096 MiB", text);
+    opts->mem_rounded = mib % 2 != 0;
+    if (mib == 1)
+        mib = 2;
+    opts->cfg.mem_size = (mib & ~1ULL) << 20;
     return 0;
 }
 
@@ -75,7 +81,7 @@ static int parse_option(const char *arg, struct cli_options *opts,
         return 0;
     }
     if (strncmp(arg, "--mem=", 6) == 0)
-        return parse_mem(arg + 6, &opts->cfg.mem_size, err);
+        return parse_mem(arg + 6, opts, err);
     if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0')
         return parse_dev_arg(arg + 2, opts, err);
     return tnd_fail(err, TENDER_E_CONFIG, "unknown option %s", arg);

@@ -6,6 +6,8 @@
 #include "hvt_abi.h"
 #include "manifest.h"
 
+#define GUEST_PAGE 4096ULL
+
 /* Does [off, off + len) lie within a buffer of size bytes? */
 static int in_bounds(uint64_t off, uint64_t len, uint64_t size)
 {
@@ -173,22 +175,30 @@ static int check_segment(const Elf64_Phdr *ph, size_t size, uint64_t mem_size,
                         "segment's file size exceeds its memory size");
     if (!in_bounds(ph->p_offset, ph->p_filesz, size))
         return tnd_fail(err, TENDER_E_ELF, "segment lies outside the file");
-    if (ph->p_paddr < HVT_LOW_RO_END)
+    /* Loaded at p_vaddr, as Solo5 loads: with the identity map of the
+     * entry state it is the GPA, and p_paddr is not read. */
+    if (ph->p_vaddr < HVT_LOW_RO_END)
         return tnd_fail(err, TENDER_E_ELF,
                         "segment at 0x%llx overlaps the low area "
                         "(below 0x%x)",
-                        (unsigned long long)ph->p_paddr, HVT_LOW_RO_END);
-    if (!in_bounds(ph->p_paddr, ph->p_memsz, mem_size))
+                        (unsigned long long)ph->p_vaddr, HVT_LOW_RO_END);
+    if (!in_bounds(ph->p_vaddr, ph->p_memsz, mem_size))
         return tnd_fail(err, TENDER_E_ELF,
                         "segment at 0x%llx (0x%llx bytes) lies outside "
                         "guest memory",
-                        (unsigned long long)ph->p_paddr,
+                        (unsigned long long)ph->p_vaddr,
                         (unsigned long long)ph->p_memsz);
+    if (ph->p_align > 1 && (ph->p_align & (ph->p_align - 1)) != 0)
+        return tnd_fail(err, TENDER_E_ELF,
+                        "segment at 0x%llx has an alignment (0x%llx) that "
+                        "is not a power of two",
+                        (unsigned long long)ph->p_vaddr,
+                        (unsigned long long)ph->p_align);
     if ((ph->p_flags & (PF_W | PF_X)) == (PF_W | PF_X))
         return tnd_fail(err, TENDER_E_ELF,
                         "segment at 0x%llx is both writable and executable",
-                        (unsigned long long)ph->p_paddr);
-    seg->gpa = ph->p_paddr;
+                        (unsigned long long)ph->p_vaddr);
+    seg->gpa = ph->p_vaddr;
     seg->memsz = ph->p_memsz;
     seg->offset = ph->p_offset;
     seg->filesz = ph->p_filesz;
@@ -201,6 +211,18 @@ static int segments_overlap(const struct elf_segment *a,
                             const struct elf_segment *b)
 {
     return a->gpa < b->gpa + b->memsz && b->gpa < a->gpa + a->memsz;
+}
+
+/*
+ * Where the image ends: past every segment, each rounded up to its own
+ * alignment as Solo5 rounds it, and to a whole page, so that the free
+ * memory the boot info announces never shares a page with the image.
+ */
+static uint64_t segment_end(const Elf64_Phdr *ph)
+{
+    uint64_t align = ph->p_align > GUEST_PAGE ? ph->p_align : GUEST_PAGE;
+
+    return align_up(ph->p_vaddr + ph->p_memsz, align);
 }
 
 static int check_segments(const Elf64_Ehdr *eh, size_t size,
@@ -222,18 +244,30 @@ static int check_segments(const Elf64_Ehdr *eh, size_t size,
             continue;
         if (check_segment(&ph[i], size, mem_size, seg, err) < 0)
             return -1;
+        /* The ELF specification sorts PT_LOADs by address; Solo5 refuses
+         * an image that does not, and so does tender. */
+        if (img->n_seg > 0 && seg->gpa < img->seg[img->n_seg - 1].gpa)
+            return tnd_fail(err, TENDER_E_ELF,
+                            "segment at 0x%llx is out of ascending address "
+                            "order",
+                            (unsigned long long)seg->gpa);
         for (size_t j = 0; j < img->n_seg; j++)
             if (segments_overlap(seg, &img->seg[j]))
                 return tnd_fail(err, TENDER_E_ELF, "segments overlap");
         if (seg->executable && eh->e_entry >= seg->gpa &&
             eh->e_entry - seg->gpa < seg->memsz)
             entry_ok = 1;
-        if (seg->gpa + seg->memsz > img->kernel_end)
-            img->kernel_end = seg->gpa + seg->memsz;
+        if (segment_end(&ph[i]) > img->kernel_end)
+            img->kernel_end = segment_end(&ph[i]);
         img->n_seg++;
     }
     if (img->n_seg == 0)
         return tnd_fail(err, TENDER_E_ELF, "no loadable segments");
+    if (img->kernel_end > mem_size)
+        return tnd_fail(err, TENDER_E_ELF,
+                        "the image, rounded up to its segments' alignment, "
+                        "ends at 0x%llx, outside guest memory",
+                        (unsigned long long)img->kernel_end);
     if (!entry_ok)
         return tnd_fail(err, TENDER_E_ELF,
                         "entry point 0x%llx is not in an executable segment",

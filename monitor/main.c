@@ -32,7 +32,7 @@ static const char usage[] =
     "Run an hvt (v2) unikernel on KVM.\n"
     "\n"
     "Options:\n"
-    "  --mem=MiB                  guest memory, an even number from 2 to 4096"
+    "  --mem=MiB                  guest memory, 1 to 4096 (odd: rounded down)"
     " (default 512)\n"
     "%s"
     "  --help                     show this help and exit\n"
@@ -170,6 +170,11 @@ int main(int argc, char **argv)
         printf("tender %s (hvt ABI version %d)\n", TENDER_VERSION, 2);
         return 0;
     }
+    if (opts.mem_rounded)
+        fprintf(stderr,
+                "tender: guest memory rounded to %llu MiB (a multiple "
+                "of 2 MiB)\n",
+                (unsigned long long)(opts.cfg.mem_size >> 20));
     /* Name a bad guest file before any complaint about KVM. */
     if (tender_guest_check_file(opts.elf_path, opts.cfg.mem_size, &err) < 0) {
         fprintf(stderr, "tender: %s\n", err.msg);

@@ -65,11 +65,11 @@ static void put_u64(struct tender_vm *vm, uint64_t gpa, uint64_t value)
 }
 
 /*
- * Identity-map the first 4 GiB with 2 MiB pages, except the first 2 MiB,
+ * Identity-map guest memory with 2 MiB pages, except the first 2 MiB,
  * which get 4 KiB pages: nothing below HVT_LOW_RO_START (so NULL faults),
- * the boot data read-only, the rest writable.  Addresses above guest
- * memory stay mapped so that touching them exits as MMIO, which the
- * monitor reports, rather than faulting silently in the guest.
+ * the boot data read-only, the rest writable.  Nothing above guest memory
+ * is mapped, as in Solo5's tender: an access there is a page fault that
+ * the guest's own handler reports (docs/abi.md, E5).
  */
 void x86_write_page_tables(struct tender_vm *vm)
 {
@@ -82,6 +82,8 @@ void x86_write_page_tables(struct tender_vm *vm)
 
         if (i == 0)
             pde = HVT_PT_GPA | PTE_PRESENT | PTE_WRITABLE;
+        else if ((i << 21) >= vm->mem.size)
+            pde = 0;
         put_u64(vm, HVT_PD_GPA + i * 8, pde);
     }
     for (uint64_t i = 0; i < 512; i++) {

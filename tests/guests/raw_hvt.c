@@ -9,7 +9,11 @@
  *   bad-size    a 2-byte OUT to the PUTS port
  *   bad-nr      a hypercall with number 0x50 (not served)
  *   bad-arg     PUTS with a data pointer past the end of memory
- *   mmio        a read from 3 GiB (unbacked unless memory is 4 GiB)
+ *   mmio        map all 4 GiB in page tables of its own, then read from
+ *               3 GiB (unbacked unless memory is 4 GiB)
+ *   beyond      a read just past the end of memory, through the tender's
+ *               page tables (which map memory only: a page fault, and
+ *               with no IDT a triple fault)
  *   hlt         HLT with interrupts disabled
  */
 typedef unsigned long u64;
@@ -100,6 +104,26 @@ static i32 number_after(const char *s)
 
 static volatile int data_word;
 
+/*
+ * The tender maps guest memory and nothing more, as Solo5's does: to reach
+ * an unbacked address a guest must map it itself.  2 MiB pages, present
+ * and writable, identity over 4 GiB.
+ */
+static u64 own_pml4[512] __attribute__((aligned(4096)));
+static u64 own_pdpt[512] __attribute__((aligned(4096)));
+static u64 own_pd[4][512] __attribute__((aligned(4096)));
+
+static void map_4gib(void)
+{
+    for (u64 i = 0; i < 4; i++) {
+        for (u64 j = 0; j < 512; j++)
+            own_pd[i][j] = (i << 30 | j << 21) | 0x83;
+        own_pdpt[i] = (u64)own_pd[i] | 0x3;
+    }
+    own_pml4[0] = (u64)own_pdpt | 0x3;
+    __asm__ __volatile__("mov %0, %%cr3" : : "r"(own_pml4) : "memory");
+}
+
 void _start(const u64 *boot_info);
 
 void _start(const u64 *boot_info)
@@ -127,8 +151,12 @@ void _start(const u64 *boot_info)
         } arg = {mem_size - 4, 64};
         hypercall(2, &arg);
     }
-    if (word_is(cmdline, "mmio"))
+    if (word_is(cmdline, "mmio")) {
+        map_4gib();
         data_word = *(volatile int *)0xc0000000UL;
+    }
+    if (word_is(cmdline, "beyond"))
+        data_word = *(volatile int *)mem_size;
     if (word_is(cmdline, "hlt"))
         __asm__ __volatile__("cli; hlt");
     puts_raw("raw hvt guest: hello\n");

@@ -117,11 +117,53 @@ START_TEST(test_valid_at_limits)
     struct elf_image img;
 
     elf_build_default(&buf);
-    elf_phdr(&buf, EB_PH_DATA)->p_paddr = TEST_MEM - EB_DATA_MEMSZ;
+    elf_phdr(&buf, EB_PH_DATA)->p_vaddr = TEST_MEM - EB_DATA_MEMSZ;
     elf_ehdr(&buf)->e_entry = EB_TEXT_GPA + EB_TEXT_SIZE - 1;
     check_ok(&buf, &img);
     ck_assert_uint_eq(img.kernel_end, TEST_MEM);
     ck_assert_uint_eq(img.entry, EB_TEXT_GPA + EB_TEXT_SIZE - 1);
+    elf_buf_free(&buf);
+}
+END_TEST
+
+/* Segments load at p_vaddr, as in Solo5's tender; p_paddr is not read. */
+START_TEST(test_valid_paddr_ignored)
+{
+    struct elf_buf buf;
+    struct elf_image img;
+
+    elf_build_default(&buf);
+    elf_phdr(&buf, EB_PH_TEXT)->p_paddr = 0;
+    elf_phdr(&buf, EB_PH_DATA)->p_paddr = UINT64_MAX;
+    check_ok(&buf, &img);
+    ck_assert_uint_eq(img.seg[0].gpa, EB_TEXT_GPA);
+    ck_assert_uint_eq(img.seg[1].gpa, EB_DATA_GPA);
+    elf_buf_free(&buf);
+}
+END_TEST
+
+/*
+ * kernel_end is rounded up to each segment's alignment (as Solo5 rounds
+ * it) and at least to a page, so free memory starts on a page of its own.
+ */
+START_TEST(test_valid_kernel_end_rounded)
+{
+    struct elf_buf buf;
+    struct elf_image img;
+
+    elf_build_default(&buf);
+    elf_phdr(&buf, EB_PH_DATA)->p_filesz = 0x10;
+    elf_phdr(&buf, EB_PH_DATA)->p_memsz = 0x10;
+    check_ok(&buf, &img);
+    ck_assert_uint_eq(img.kernel_end, EB_DATA_GPA + 0x1000);
+    elf_phdr(&buf, EB_PH_DATA)->p_align = 0x200000;
+    check_ok(&buf, &img);
+    ck_assert_uint_eq(img.kernel_end, 0x200000);
+    /* A segment with memory but no file bytes (a .bss) counts too. */
+    elf_phdr(&buf, EB_PH_DATA)->p_filesz = 0;
+    elf_phdr(&buf, EB_PH_DATA)->p_memsz = 0x200000;
+    check_ok(&buf, &img);
+    ck_assert_uint_eq(img.kernel_end, 0x400000);
     elf_buf_free(&buf);
 }
 END_TEST
@@ -272,29 +314,55 @@ static void make_segment_offset_overflow(struct elf_buf *b)
 }
 
 /* paddr + memsz wraps around to a small address inside memory. */
-static void make_paddr_overflow(struct elf_buf *b)
+static void make_vaddr_overflow(struct elf_buf *b)
 {
     elf_build_default(b);
-    elf_phdr(b, EB_PH_DATA)->p_paddr = 0x200000;
+    elf_phdr(b, EB_PH_DATA)->p_vaddr = 0x200000;
     elf_phdr(b, EB_PH_DATA)->p_memsz = UINT64_MAX - 0x100000;
 }
 
 static void make_outside_memory(struct elf_buf *b)
 {
     elf_build_default(b);
-    elf_phdr(b, EB_PH_DATA)->p_paddr = TEST_MEM - EB_DATA_MEMSZ + 1;
+    elf_phdr(b, EB_PH_DATA)->p_vaddr = TEST_MEM - EB_DATA_MEMSZ + 1;
 }
 
 static void make_low_area(struct elf_buf *b)
 {
     elf_build_default(b);
-    elf_phdr(b, EB_PH_DATA)->p_paddr = 0x8000;
+    elf_phdr(b, EB_PH_DATA)->p_vaddr = 0x8000;
 }
 
 static void make_just_below_limit(struct elf_buf *b)
 {
     elf_build_default(b);
-    elf_phdr(b, EB_PH_DATA)->p_paddr = HVT_LOW_RO_END - 1;
+    elf_phdr(b, EB_PH_DATA)->p_vaddr = HVT_LOW_RO_END - 1;
+}
+
+static void make_align_not_pow2(struct elf_buf *b)
+{
+    elf_build_default(b);
+    elf_phdr(b, EB_PH_DATA)->p_align = 0x3000;
+}
+
+/* The data segment ends in the last page, but its 2 MiB alignment
+ * carries the image's end past the end of memory. */
+static void make_aligned_end_outside(struct elf_buf *b)
+{
+    elf_build_default(b);
+    elf_phdr(b, EB_PH_DATA)->p_vaddr = TEST_MEM - EB_DATA_MEMSZ;
+    elf_phdr(b, EB_PH_DATA)->p_align = TEST_MEM * 2;
+}
+
+/* Program headers out of address order: data first, then text. */
+static void make_descending(struct elf_buf *b)
+{
+    Elf64_Phdr text;
+
+    elf_build_default(b);
+    text = *elf_phdr(b, EB_PH_TEXT);
+    *elf_phdr(b, EB_PH_TEXT) = *elf_phdr(b, EB_PH_DATA);
+    *elf_phdr(b, EB_PH_DATA) = text;
 }
 
 static void make_wx(struct elf_buf *b)
@@ -306,7 +374,7 @@ static void make_wx(struct elf_buf *b)
 static void make_overlap(struct elf_buf *b)
 {
     elf_build_default(b);
-    elf_phdr(b, EB_PH_DATA)->p_paddr = EB_TEXT_GPA + EB_TEXT_SIZE - 1;
+    elf_phdr(b, EB_PH_DATA)->p_vaddr = EB_TEXT_GPA + EB_TEXT_SIZE - 1;
 }
 
 static void tweak_twin_text(struct elf_spec *s)
@@ -544,13 +612,16 @@ static const struct hostile_case hostile[] = {
     {"filesz > memsz", make_filesz_over_memsz, "file size exceeds"},
     {"segment past file", make_segment_past_file, "outside the file"},
     {"offset overflow", make_segment_offset_overflow, "outside the file"},
-    {"paddr overflow", make_paddr_overflow, "outside guest memory"},
+    {"vaddr overflow", make_vaddr_overflow, "outside guest memory"},
     {"outside memory", make_outside_memory, "outside guest memory"},
     {"low area", make_low_area, "0x8000 overlaps the low area"},
     {"below 0x100000", make_just_below_limit, "overlaps the low area"},
+    {"align 0x3000", make_align_not_pow2, "not a power of two"},
+    {"aligned end outside", make_aligned_end_outside, "outside guest memory"},
+    {"descending", make_descending, "ascending address order"},
     {"W+X", make_wx, "writable and executable"},
     {"overlap", make_overlap, "segments overlap"},
-    {"twin segments", make_twin_segments, "segments overlap"},
+    {"twin segments", make_twin_segments, "ascending address order"},
     {"entry in data", make_entry_in_data, "not in an executable segment"},
     {"entry past text", make_entry_past_text, "not in an executable"},
     {"no PT_LOAD", make_no_load, "no loadable segments"},
@@ -608,6 +679,8 @@ Suite *elf_suite(void)
     tcase_add_test(valid, test_valid_foreign_note_and_interp);
     tcase_add_test(valid, test_valid_unaligned_buffer);
     tcase_add_test(valid, test_valid_at_limits);
+    tcase_add_test(valid, test_valid_paddr_ignored);
+    tcase_add_test(valid, test_valid_kernel_end_rounded);
     tcase_add_test(valid, test_copy_segments);
     tcase_add_loop_test(bad, test_hostile, 0, (int)N_HOSTILE);
     suite_add_tcase(s, valid);

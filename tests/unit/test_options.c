@@ -56,9 +56,14 @@ END_TEST
 static const struct {
     const char *arg;
     uint64_t bytes;
-} good_mem[] = {{"--mem=2", 2ULL << 20},
-                {"--mem=4096", 4096ULL << 20},
-                {"--mem=0512", 512ULL << 20}};
+    int rounded;
+} good_mem[] = {{"--mem=2", 2ULL << 20, 0},
+                {"--mem=4096", 4096ULL << 20, 0},
+                {"--mem=0512", 512ULL << 20, 0},
+                /* Odd sizes are rounded down to 2 MiB pages, as Solo5 does. */
+                {"--mem=1", 2ULL << 20, 1},
+                {"--mem=3", 2ULL << 20, 1},
+                {"--mem=4095", 4094ULL << 20, 1}};
 
 START_TEST(test_mem_ok)
 {
@@ -66,6 +71,7 @@ START_TEST(test_mem_ok)
 
     parse_ok(ARGC(argv), argv);
     ck_assert_uint_eq(opts.cfg.mem_size, good_mem[_i].bytes);
+    ck_assert_int_eq(opts.mem_rounded, good_mem[_i].rounded);
     ck_assert_str_eq(opts.elf_path, "app.elf");
 }
 END_TEST
@@ -76,9 +82,7 @@ static const struct {
 } bad_opts[] = {
     {"--mem=", "--mem needs a size"},
     {"--mem=abc", "--mem=abc: not a whole number"},
-    {"--mem=1", "--mem=1: must be an even number"},
-    {"--mem=3", "--mem=3: must be an even number"},
-    {"--mem=0", "--mem=0: must be an even number"},
+    {"--mem=0", "--mem=0: must be from 1 to 4096 MiB"},
     {"--mem=4098", "--mem=4098: more than 4096"},
     {"--mem=99999999999999999999", "more than 4096"},
     {"--mem=-2", "--mem=-2: not a whole number"},

@@ -51,6 +51,44 @@ static enum hc_result hc_puts(struct tender_vm *vm, void *argp, void *ctx)
     return HC_CONTINUE;
 }
 
+/* ts minus the time since start, or zero once it has passed. */
+static void time_left(struct timespec *ts, const struct timespec *start)
+{
+    struct timespec now;
+    int64_t left;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    left = (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec -
+           ((int64_t)(now.tv_sec - start->tv_sec) * 1000000000LL +
+            (now.tv_nsec - start->tv_nsec));
+    if (left < 0)
+        left = 0;
+    ts->tv_sec = (time_t)(left / 1000000000LL);
+    ts->tv_nsec = (long)(left % 1000000000LL);
+}
+
+/*
+ * ppoll for at most ts.  A signal that is not a stop request (one an
+ * embedder handles) does not cut the guest's sleep short: the wait goes
+ * on for what is left, as in Solo5's tender.  A stop request returns at
+ * once; the vCPU loop then ends the guest.
+ */
+static int wait_for_input(struct tender_vm *vm, struct pollfd *fds,
+                          struct timespec *ts)
+{
+    struct timespec start, left = *ts;
+    int n;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        n = ppoll(fds, (nfds_t)vm->n_poll_fds, &left, NULL);
+        if (n >= 0 || errno != EINTR || vm->stop_requested)
+            return n;
+        left = *ts;
+        time_left(&left, &start);
+    }
+}
+
 static enum hc_result hc_poll(struct tender_vm *vm, void *argp, void *ctx)
 {
     struct hvt_hc_poll *arg = argp;
@@ -67,8 +105,7 @@ static enum hc_result hc_poll(struct tender_vm *vm, void *argp, void *ctx)
         fds[i].events = POLLIN;
         fds[i].revents = 0;
     }
-    /* A signal (a stop request) cuts the sleep short: report nothing. */
-    n = ppoll(fds, (nfds_t)vm->n_poll_fds, &ts, NULL);
+    n = wait_for_input(vm, fds, &ts);
     for (int i = 0; n > 0 && i < vm->n_poll_fds; i++) {
         /* A device in error is ready too: its read reports the error. */
         if (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) {

@@ -15,6 +15,8 @@
  *               page tables (which map memory only: a page fault, and
  *               with no IDT a triple fault)
  *   hlt         HLT with interrupts disabled
+ *   sleep       POLL for 2 s; exit 0 if at least 2 s of wall-clock time
+ *               passed, 1 if the sleep was cut short
  */
 typedef unsigned long u64;
 typedef unsigned int u32;
@@ -80,6 +82,27 @@ static void halt(i32 status)
     hypercall(8, &arg);
     for (;;)
         ;
+}
+
+static u64 walltime(void)
+{
+    struct {
+        u64 nsecs;
+    } arg = {0};
+
+    hypercall(1, &arg);
+    return arg.nsecs;
+}
+
+static void poll_ns(u64 timeout)
+{
+    struct {
+        u64 timeout, ready_set;
+        i32 ret;
+        u32 pad;
+    } arg = {timeout, 0, 0, 0};
+
+    hypercall(3, &arg);
 }
 
 static int word_is(const char *s, const char *w)
@@ -157,6 +180,12 @@ void _start(const u64 *boot_info)
     }
     if (word_is(cmdline, "beyond"))
         data_word = *(volatile int *)mem_size;
+    if (word_is(cmdline, "sleep")) {
+        u64 start = walltime();
+
+        poll_ns(2000000000ULL);
+        halt(walltime() - start >= 2000000000ULL ? 0 : 1);
+    }
     if (word_is(cmdline, "hlt"))
         __asm__ __volatile__("cli; hlt");
     puts_raw("raw hvt guest: hello\n");

@@ -3,9 +3,12 @@
  * the block and network hypercalls and every result code (H5-H8, R*).
  * Devices: 1 "disk" (block), 2 "nic" (net), 3 "small" (block, on a file
  * system too small for it, so that writes fail on the host: EUNSPEC).
- * Command line, from the driver: cap=BYTES mtu=N [eunspec=1]
+ * Command line, from the driver: cap=BYTES mtu=N [eunspec=1] [ours=1]
  * The driver prepares the disk with MARKER at byte 512, gives the tap
  * the address 10.77.0.1/24, and afterwards looks for SECTOR0 in the file.
+ * Checks of what only tender does (its block units, flush, its answers to
+ * bad frame lengths and host I/O errors) run with ours=1 and are skipped
+ * as tender-only otherwise: solo5-hvt, for one, stops the guest for some.
  */
 #include "rt.h"
 
@@ -128,14 +131,86 @@ static void check_block_einval(void)
     }
 }
 
+/* B1: tender serves whole sectors only; Solo5's tender serves any range. */
+static void check_block_units(void)
+{
+    uint64_t bs = block_size;
+    const struct {
+        uint64_t offset, len;
+        const char *what;
+    } bad[] = {
+        {bs + 1, bs, "at an offset that is not sector-aligned"},
+        {0, bs + 1, "of a sector and one byte"},
+        {0, bs / 2, "of half a sector"},
+        {0, 0, "of length 0"},
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct w_block r, w;
+
+        if (!tender_only("B1", "hvt lets a tender serve any byte range",
+                         "BLOCK_READ and BLOCK_WRITE %s answer EINVAL",
+                         bad[i].what))
+            continue;
+        r = block_call(HC_BLOCK_READ, H_DISK, bad[i].offset, buf[0],
+                       bad[i].len);
+        w = block_call(HC_BLOCK_WRITE, H_DISK, bad[i].offset, buf[0],
+                       bad[i].len);
+        check(r.ret == R_EINVAL && w.ret == R_EINVAL, "B1",
+              "BLOCK_READ and BLOCK_WRITE %s answer EINVAL (%d, %d) "
+              "[tender-only]",
+              bad[i].what, r.ret, w.ret);
+    }
+}
+
+static int32_t block_flush(uint64_t handle)
+{
+    struct w_block_flush f = {handle, -1, 0};
+
+    hc(HC_BLOCK_FLUSH, &f);
+    return f.ret;
+}
+
+/* B9: the flush extension behind feature bit 16. */
+static void check_block_flush(void)
+{
+    static const uint64_t bad[] = {0, H_NIC, 64, ~0ULL};
+    int bad_ok = 1;
+
+    if (!tender_only("B9",
+                     "bit 16 and hypercall 9 are tender's extension; "
+                     "hvt has no flush",
+                     "host_features offers BLOCK_FLUSH, which answers OK"))
+        return;
+    check(boot->host_features & FEATURE_BLOCK_FLUSH, "B9",
+          "host_features has bit 16, BLOCK_FLUSH (0x%x) [tender-only]",
+          boot->host_features);
+    if (!(boot->host_features & FEATURE_BLOCK_FLUSH))
+        return;
+    check(block_flush(H_DISK) == R_OK, "B9",
+          "BLOCK_FLUSH of the disk answers OK [tender-only]");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        bad_ok &= block_flush(bad[i]) == R_EINVAL;
+    check(bad_ok, "B9",
+          "BLOCK_FLUSH of handle 0, a net device, 64 and 2^64-1 answers "
+          "EINVAL [tender-only]");
+}
+
 /* Writes to "small" fail on the host once its file system is full. */
 static void check_block_eunspec(const char *cmdline)
 {
     uint64_t cap = mft->e[H_SMALL].u.block.capacity, off;
     int32_t ret = R_OK;
 
+    if (!tender_only("R4",
+                     "solo5-hvt exits 1 on a failed host write "
+                     "(hvt_module_blk.c)",
+                     "a BLOCK_WRITE that fails on the host answers EUNSPEC"))
+        return;
     if (arg_value(cmdline, "eunspec") == NULL) {
-        skip("R4", "no small file system", "a failed host write is EUNSPEC");
+        check(0, "R4",
+              "a BLOCK_WRITE that fails on the host answers EUNSPEC: the "
+              "driver could not set up a small file system");
         return;
     }
     memset(buf[3], 0x5a, sizeof(buf[3]));
@@ -143,7 +218,7 @@ static void check_block_eunspec(const char *cmdline)
         ret = block_call(HC_BLOCK_WRITE, H_SMALL, off, buf[3], 4096).ret;
     check(ret == R_EUNSPEC, "R4",
           "BLOCK_WRITE that fails on the host answers EUNSPEC (%d after %lu "
-          "bytes)",
+          "bytes) [tender-only]",
           ret, off);
 }
 
@@ -248,6 +323,55 @@ static void check_net_einval(uint64_t mtu)
     }
 }
 
+/*
+ * tender's stricter answers: a frame shorter than the Ethernet header or
+ * longer than MTU + 14 is EINVAL (solo5-hvt hands it to the tap, whose
+ * write fails, and exits 1), and a frame longer than the guest's buffer
+ * is dropped with EINVAL and its size in len (solo5-hvt cuts it short).
+ */
+static void check_net_lengths(uint64_t mtu, const uint8_t *mac)
+{
+    static uint8_t small[20];
+    uint8_t req[64];
+    struct w_net n;
+    int untouched = 1;
+
+    if (tender_only("H7", "solo5-hvt exits 1 when the tap refuses a frame",
+                    "NET_WRITE of 0, 13 and MTU + 15 bytes answers EINVAL")) {
+        int32_t r0 = net_call(HC_NET_WRITE, H_NIC, frame, 0).ret;
+        int32_t r1 = net_call(HC_NET_WRITE, H_NIC, frame, 13).ret;
+        int32_t r2 = net_call(HC_NET_WRITE, H_NIC, frame, mtu + 15).ret;
+
+        check(r0 == R_EINVAL && r1 == R_EINVAL && r2 == R_EINVAL, "H7",
+              "NET_WRITE of 0, 13 and MTU + 15 bytes answers EINVAL (%d, %d, "
+              "%d) [tender-only]",
+              r0, r1, r2);
+    }
+    if (!tender_only("H8", "solo5-hvt cuts a long frame short",
+                     "NET_READ of a frame longer than the buffer drops it: "
+                     "EINVAL, len = the frame's size, buffer untouched"))
+        return;
+    for (int i = 0; i < 1000; i++) /* what came before: not ours to judge */
+        if (net_call(HC_NET_READ, H_NIC, frame, mtu + 14).ret != R_OK)
+            break;
+    (void)net_call(HC_NET_WRITE, H_NIC, req, arp_request(req, mac));
+    (void)poll_nic();
+    memset(small, 0xa5, sizeof(small));
+    n = net_call(HC_NET_READ, H_NIC, small, sizeof(small));
+    for (size_t i = 0; i < sizeof(small); i++)
+        untouched &= small[i] == 0xa5;
+    check(n.ret == R_EINVAL && n.len >= 42 && n.len <= mtu + 14 && untouched,
+          "H8",
+          "NET_READ of a frame longer than the buffer drops it: EINVAL (%d), "
+          "len = the frame's size (%lu), buffer untouched (%d) [tender-only]",
+          n.ret, n.len, untouched);
+    n = net_call(HC_NET_READ, H_NIC, frame, mtu + 14);
+    check(n.ret == R_AGAIN, "H8",
+          "the dropped frame is gone: the next NET_READ answers AGAIN (%d) "
+          "[tender-only]",
+          n.ret);
+}
+
 int conf_main(const char *cmdline)
 {
     uint64_t mtu;
@@ -272,9 +396,13 @@ int conf_main(const char *cmdline)
     }
     check_block_io();
     check_block_einval();
-    check_block_eunspec(cmdline);
+    check_block_units();
+    check_block_flush();
     check_net_again(mtu);
     check_net_exchange(mtu, mft->e[H_NIC].u.net.mac);
     check_net_einval(mtu);
+    check_net_lengths(mtu, mft->e[H_NIC].u.net.mac);
+    /* Last: on a tender that stops the guest for it, nothing is lost. */
+    check_block_eunspec(cmdline);
     return 0;
 }

@@ -53,7 +53,12 @@ static void check_control_registers(void)
 
 static void check_registers(void)
 {
-    check(1, "E1", "the tender entered the ELF entry point in 64-bit mode");
+    check(!conf_entry_before_start && conf_entry_dec_probe == 0 &&
+              (conf_entry_efer & EFER_LMA) && (conf_entry_sel[0] & 3) == 0,
+          "E1",
+          "the guest starts at the ELF entry point, not the text's first "
+          "byte (%u), in 64-bit mode (0x48 is REX: %d, EFER.LMA) and ring 0",
+          conf_entry_before_start, conf_entry_dec_probe == 0);
     check(conf_entry_gpr[GPR_RSP] == boot->mem_size - 8, "E7",
           "RSP is mem_size - 8 at entry (0x%lx)", conf_entry_gpr[GPR_RSP]);
     check(conf_entry_gpr[GPR_RDI] == BOOT_INFO_GPA, "E8",
@@ -143,10 +148,14 @@ static void check_gdt_entries(void)
           data);
 }
 
-/* The upper levels: one PML4 entry, four PDPT entries, 2 MiB pages. */
+/*
+ * The upper levels: one PML4 entry, four PDPT entries, 2 MiB pages for
+ * guest memory and nothing above it.
+ */
 static void check_upper_tables(void)
 {
-    int pdpt_ok = 1, pd_ok = 1;
+    uint64_t mem = boot->mem_size;
+    int pdpt_ok = 1, pd_ok = 1, above_ok = 1;
 
     check((seen.pml4[0] & (PTE_ADDR | PTE_P)) == (PDPT_GPA | PTE_P), "M2",
           "PML4[0] points to the PDPT at 0x3000 (0x%lx)", seen.pml4[0]);
@@ -157,12 +166,18 @@ static void check_upper_tables(void)
     for (uint64_t i = 1; i < 2048; i++) {
         uint64_t e = seen.pd[i / 512][i % 512];
 
-        pd_ok &= (e & (PTE_ADDR | PTE_P | PTE_W | PTE_PS)) ==
-                 ((i << 21) | PTE_P | PTE_W | PTE_PS);
+        if ((i << 21) < mem)
+            pd_ok &= (e & (PTE_ADDR | PTE_P | PTE_W | PTE_PS)) ==
+                     ((i << 21) | PTE_P | PTE_W | PTE_PS);
+        else
+            above_ok &= !(e & PTE_P);
     }
     check(pd_ok, "M2",
-          "the page directories identity-map 2 MiB to 4 GiB with writable "
+          "the page directories identity-map 2 MiB to mem_size with writable "
           "2 MiB pages");
+    check(above_ok, "M2",
+          "the page directories map nothing from mem_size (0x%lx) to 4 GiB",
+          mem);
     check((seen.pd[0][0] & (PTE_ADDR | PTE_P | PTE_PS)) == (PT_GPA | PTE_P),
           "M2", "the first 2 MiB use the page table at 0x8000 (0x%lx)",
           seen.pd[0][0]);
@@ -225,11 +240,22 @@ static void check_high_memory(void)
     uint64_t top = boot->mem_size;
     uint64_t addrs[] = {(uint64_t)(uintptr_t)conf_image_end + 4096, top / 2,
                         top - 4096, top - 1};
+    uint64_t beyond[] = {top, top + 4096, 0xc0000000ULL, 0xfffff000ULL};
     struct w_walltime *w = (void *)(uintptr_t)(top / 2 + 64);
 
     for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
         check(probe_read(addrs[i]) == 0 && probe_write(addrs[i]) == 0, "M5",
               "0x%lx can be read and written", addrs[i]);
+    /* Past the end of memory the entry page tables map nothing (M2). */
+    for (size_t i = 0; i < sizeof(beyond) / sizeof(beyond[0]); i++) {
+        if (beyond[i] < top)
+            continue;
+        check(probe_read(beyond[i]) == VEC_PF + 1 &&
+                  !(conf_fault.error & PF_PRESENT) &&
+                  conf_fault.cr2 == beyond[i],
+              "M2", "reading 0x%lx, past mem_size, faults (#PF, not present)",
+              beyond[i]);
+    }
     w->nsecs = 0;
     hc(HC_WALLTIME, w);
     check(w->nsecs != 0, "M6",
@@ -249,7 +275,7 @@ static void check_boot_info_memory(uint64_t want_mib)
         check(mem == want_mib << 20, "I1",
               "mem_size is the memory asked for (%lu MiB)", mem >> 20);
     else
-        skip("I1", "no mem= argument", "mem_size is the memory asked for");
+        check(0, "I1", "mem_size is the memory asked for: no mem= argument");
     check(end >= image && end <= ((image + 4095) & ~4095ULL), "I2",
           "kernel_end is the end of the loaded image (0x%lx, image 0x%lx)", end,
           image);

@@ -32,17 +32,20 @@ static void check_walltime(void)
     check(backwards == 0, "K4", "WALLTIME did not go back in 1000 calls");
 }
 
+/*
+ * What PUTS wrote is judged by the driver, which sees the console: these
+ * two lines must arrive exactly as the comments in conformance.sh say.
+ */
 static void check_puts(const char *cmdline)
 {
-    struct w_puts empty = {(uint64_t)(uintptr_t) "x", 0};
+    struct w_puts empty = {(uint64_t)(uintptr_t) "LEAKED", 0};
 
+    say("# PUTS of length 0 between the brackets: [");
     hc(HC_PUTS, &empty);
-    check(1, "H2", "PUTS of length 0 returns and writes nothing");
-    /* Counted by the driver like every line: it must arrive whole. */
+    say("]\n");
     say("# PUTS from the read-only low area follows: ");
     con_write(cmdline, strlen(cmdline) > 40 ? 40 : strlen(cmdline));
     say("\n");
-    check(1, "H2", "PUTS of data in the read-only low area is served");
 }
 
 static uint64_t tsc_to_ns(uint64_t ticks)
@@ -124,7 +127,7 @@ static void check_long_cmdline(const char *cmdline)
     size_t n = 0;
 
     if (v == NULL) {
-        skip("I4", "no long= argument", "a command line of 8191 bytes");
+        check(0, "I4", "a command line of 8191 bytes: no long= argument");
         return;
     }
     while (v[n] == 'x')

@@ -244,8 +244,30 @@ static void halt_big(void)
  * Memory outside the guest's, and the guest's own structures
  */
 
+/*
+ * The entry page tables map guest memory and nothing above it (M2): an
+ * access there would be a page fault in the guest.  To reach an address
+ * that is not memory (G5), a guest maps it itself: here all of the first
+ * 4 GiB, identity, with writable 2 MiB pages.
+ */
+static uint64_t own_pml4[512] __attribute__((aligned(4096)));
+static uint64_t own_pdpt[512] __attribute__((aligned(4096)));
+static uint64_t own_pd[4][512] __attribute__((aligned(4096)));
+
+static void map_4gib(void)
+{
+    for (uint64_t i = 0; i < 4; i++) {
+        for (uint64_t j = 0; j < 512; j++)
+            own_pd[i][j] = (i << 30 | j << 21) | 0x83; /* P, W, 2 MiB */
+        own_pdpt[i] = (uint64_t)(uintptr_t)own_pd[i] | 0x3;
+    }
+    own_pml4[0] = (uint64_t)(uintptr_t)own_pdpt | 0x3;
+    write_cr3((uint64_t)(uintptr_t)own_pml4);
+}
+
 static void mmio_read(uint64_t addr)
 {
+    map_4gib();
     (void)*(volatile uint32_t *)(uintptr_t)addr;
 }
 
@@ -256,6 +278,7 @@ static void mmio_read_3g(void)
 
 static void mmio_write_end(void)
 {
+    map_4gib();
     *(volatile uint32_t *)(uintptr_t)mem_end() = 0x12345678;
 }
 
@@ -271,6 +294,7 @@ static void mmio_top(void)
 
 static void exec_beyond(void)
 {
+    map_4gib();
     ((void (*)(void))(uintptr_t)0xc0000000ULL)();
 }
 

@@ -22,6 +22,7 @@ __attribute__((section(".note.solo5.abi"), used,
 
 const struct w_boot_info *boot;
 int conf_failed;
+int conf_ours;
 static int tap_number;
 
 /*
@@ -226,17 +227,20 @@ void check(int ok, const char *rule, const char *f, ...)
     va_end(ap);
 }
 
-void skip(const char *rule, const char *why, const char *f, ...)
+int tender_only(const char *rule, const char *why, const char *f, ...)
 {
-    char prefix[64], suffix[160];
+    char prefix[64], suffix[200];
     va_list ap;
 
+    if (conf_ours)
+        return 1;
     tap_number++;
     fmt(prefix, sizeof(prefix), "ok %d - %s ", tap_number, rule);
-    fmt(suffix, sizeof(suffix), " # SKIP %s", why);
+    fmt(suffix, sizeof(suffix), " # SKIP tender-only: %s", why);
     va_start(ap, f);
     vline(prefix, f, ap, suffix);
     va_end(ap);
+    return 0;
 }
 
 void diag(const char *f, ...)
@@ -334,6 +338,7 @@ void conf_start(const struct w_boot_info *bi);
 void conf_start(const struct w_boot_info *bi)
 {
     boot = bi;
+    conf_ours = arg_u64((const char *)(uintptr_t)bi->cmdline, "ours", 0) == 1;
     load_gdt();
     load_idt();
     halt(conf_main((const char *)(uintptr_t)bi->cmdline) != 0 ||

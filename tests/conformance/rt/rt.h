@@ -49,6 +49,9 @@ extern uint64_t conf_entry_cr4, conf_entry_efer;
 extern uint64_t conf_entry_fs_base, conf_entry_gs_base;
 extern uint16_t conf_entry_sel[6]; /* cs ds es fs gs ss */
 extern uint16_t conf_entry_fcw;
+/* 0 if "0x48 0x90" ran as REX.W NOP (64-bit mode), -1 if as DEC EAX; 1 if
+ * the tender started the guest at the text's first byte, not at _start. */
+extern uint32_t conf_entry_dec_probe, conf_entry_before_start;
 extern uint8_t conf_entry_gdtr[10], conf_entry_idtr[10];
 
 /* Linker-script symbols. */
@@ -71,8 +74,17 @@ void con_puts(const char *s);
 /* One TAP line; rule is the rule's number in docs/abi.md. */
 void check(int ok, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void skip(const char *rule, const char *why, const char *fmt, ...)
+/*
+ * A check of a rule that only tender keeps (an extension or a stricter
+ * answer, docs/abi.md): on tender (the driver passed "ours=1") it returns
+ * 1 and the caller makes the check; on any other tender it prints the TAP
+ * line "ok N - RULE TEXT # SKIP tender-only: WHY" and returns 0, and the
+ * caller must not even try (another tender may stop the guest for it).
+ */
+int tender_only(const char *rule, const char *why, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Set by the driver's "ours=1" argument: the tender under test is ours. */
+extern int conf_ours;
 /* A TAP comment line ("# ..."). */
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* printf to the console, no TAP decoration. */

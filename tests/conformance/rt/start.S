@@ -5,12 +5,20 @@
  * any instruction could change it, so that the entry-state checks judge
  * the tender and not this runtime.  Then it zeroes the bss (the entry
  * state lives in .data for that reason) and calls conf_start().
+ *
+ * _start is not the first byte of the text: a tender that started the
+ * guest there instead of at the ELF entry point runs before_start first,
+ * which leaves a mark (and changes no register) for rule E1.
  */
         .set MSR_EFER, 0xc0000080
         .set MSR_FS_BASE, 0xc0000100
         .set MSR_GS_BASE, 0xc0000101
 
         .section .text.start, "ax", @progbits
+before_start:
+        movl $1, conf_entry_before_start(%rip)
+        .balign 16, 0x90
+
         .globl _start
         .type _start, @function
 _start:
@@ -57,6 +65,11 @@ _start:
         sgdt conf_entry_gdtr(%rip)
         sidt conf_entry_idtr(%rip)
         fnstcw conf_entry_fcw(%rip)
+        /* 64-bit mode (CS.L): 0x48 is a REX.W prefix of the NOP after it;
+         * in 32-bit code it would be DEC EAX. */
+        xorl %eax, %eax
+        .byte 0x48, 0x90
+        movl %eax, conf_entry_dec_probe(%rip)
 
         cld
         leaq conf_bss_start(%rip), %rdi
@@ -207,6 +220,7 @@ conf_trap_stubs:
         .globl conf_entry_fs_base, conf_entry_gs_base, conf_entry_sel
         .globl conf_entry_gdtr, conf_entry_idtr, conf_entry_fcw
         .globl conf_fault, conf_catch_armed
+        .globl conf_entry_dec_probe, conf_entry_before_start
 /* Filled before the bss is zeroed, so not in the bss. */
 conf_entry_gpr:         .fill 16, 8, 0
 conf_entry_rflags:      .quad 0
@@ -220,6 +234,9 @@ conf_entry_sel:         .fill 6, 2, 0
 conf_entry_fcw:         .word 0
 conf_entry_gdtr:        .fill 10, 1, 0
 conf_entry_idtr:        .fill 10, 1, 0
+        .balign 4
+conf_entry_dec_probe:   .long 0xffffffff
+conf_entry_before_start: .long 0
         .balign 8
 /* vector, error code, rip, cr2 of the last exception */
 conf_fault:             .fill 4, 8, 0

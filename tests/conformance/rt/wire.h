@@ -84,6 +84,19 @@ struct w_boot_info {
 
 #define FEATURE_RING_IO 1u
 
+/*
+ * tender's own extension (docs/abi.md B9): BLOCK_FLUSH, hypercall 9,
+ * offered when bit 16 of host_features is set.  Not hvt.
+ */
+#define FEATURE_BLOCK_FLUSH (1u << 16)
+#define HC_BLOCK_FLUSH 9
+
+struct w_block_flush {
+    uint64_t handle;
+    int32_t ret;
+    uint32_t pad;
+};
+
 struct w_note_header {
     uint32_t namesz;
     uint32_t descsz;
@@ -143,6 +156,8 @@ WIRE_OFFSET(struct w_block, ret, 32);
 _Static_assert(sizeof(struct w_net) == 32, "net");
 WIRE_OFFSET(struct w_net, ret, 24);
 _Static_assert(sizeof(struct w_halt) == 16, "halt");
+_Static_assert(sizeof(struct w_block_flush) == 16, "block flush");
+WIRE_OFFSET(struct w_block_flush, ret, 8);
 WIRE_OFFSET(struct w_halt, status, 8);
 _Static_assert(sizeof(struct w_boot_info) == 56, "boot info");
 WIRE_OFFSET(struct w_boot_info, host_features, 40);

@@ -158,13 +158,13 @@ static int find_notes(const uint8_t *file, size_t size, const Elf64_Phdr *ph,
                         "manifest note of %llu bytes is not 4 + 8 + 104 per "
                         "entry (the MFT1 layout)",
                         (unsigned long long)mft_size);
-    mft += HVT_MFT_NOTE_PAD;
     mft_size -= HVT_MFT_NOTE_PAD;
-    if (manifest_validate(mft, mft_size, err) < 0)
-        return -1;
-    img->mft = mft;
+    if (mft_size > sizeof(img->mft))
+        return tnd_fail(err, TENDER_E_ELF, "manifest has more than %u entries",
+                        HVT_MFT_MAX_ENTRIES);
+    memcpy(img->mft, mft + HVT_MFT_NOTE_PAD, mft_size);
     img->mft_size = mft_size;
-    return 0;
+    return manifest_validate(img->mft, img->mft_size, err);
 }
 
 static int check_segment(const Elf64_Phdr *ph, size_t size, uint64_t mem_size,

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "guest_mem.h"
+#include "hvt_abi.h"
 #include "tender.h"
 
 #define ELF_MAX_PHDRS 64
@@ -23,10 +24,19 @@ struct elf_segment {
     int executable;
 };
 
+/* The largest manifest: its header and 64 entries. */
+#define ELF_MFT_MAX_SIZE                                                       \
+    (sizeof(struct hvt_mft) +                                                  \
+     HVT_MFT_MAX_ENTRIES * sizeof(struct hvt_mft_entry))
+
 struct elf_image {
     uint64_t entry;
-    uint64_t kernel_end; /* first byte after the highest segment */
-    const uint8_t *mft;  /* the MFT1 descriptor, inside the file buffer */
+    uint64_t kernel_end; /* first byte after the image, rounded up */
+    /*
+     * The manifest, copied out of the file before it was checked: what
+     * was checked is what is used, whatever happens to the file later.
+     */
+    _Alignas(8) uint8_t mft[ELF_MFT_MAX_SIZE];
     size_t mft_size;
     struct elf_segment seg[ELF_MAX_PHDRS];
     size_t n_seg;

@@ -17,6 +17,7 @@
 #include "cmdline.h"
 #include "elf_load.h"
 #include "error.h"
+#include "guest_file.h"
 #include "manifest.h"
 #include "module.h"
 #include "sandbox.h"
@@ -229,19 +230,23 @@ static int protect_segments(struct tender_vm *vm, const struct elf_image *img,
     return 0;
 }
 
-/* Boot info, then the manifest, then the command line, in the low area. */
+/*
+ * Boot info, then the manifest as the modules filled it in, then the
+ * command line, in the low area.  The guest owns that copy; the monitor
+ * keeps using its own (vm->mft).
+ */
 static int place_boot_info(struct tender_vm *vm, const struct elf_image *img,
                            struct tender_error *err)
 {
     uint64_t mft_gpa = HVT_BOOT_INFO_GPA + sizeof(struct hvt_boot_info);
-    uint64_t cmdline_gpa = (mft_gpa + img->mft_size + 7) & ~7ULL;
+    uint64_t cmdline_gpa = (mft_gpa + vm->mft_size + 7) & ~7ULL;
     size_t cmdline_len = strlen(vm->cmdline) + 1;
     struct hvt_boot_info *bi;
 
     if (cmdline_gpa + cmdline_len > HVT_LOW_RO_END)
         return tnd_fail(err, TENDER_E_ELF, "boot data overflows low memory");
     bi = (struct hvt_boot_info *)(vm->mem.base + HVT_BOOT_INFO_GPA);
-    memcpy(vm->mem.base + mft_gpa, img->mft, img->mft_size);
+    memcpy(vm->mem.base + mft_gpa, vm->mft, vm->mft_size);
     memcpy(vm->mem.base + cmdline_gpa, vm->cmdline, cmdline_len);
     memset(bi, 0, sizeof(*bi));
     bi->mem_size = vm->mem.size;
@@ -249,8 +254,7 @@ static int place_boot_info(struct tender_vm *vm, const struct elf_image *img,
     bi->cpu_cycle_freq = vm->tsc_hz;
     bi->cmdline_gpa = cmdline_gpa;
     bi->mft_gpa = mft_gpa;
-    vm->boot_info = bi;
-    vm->mft = (struct hvt_mft *)(vm->mem.base + mft_gpa);
+    bi->host_features = vm->host_features;
     return 0;
 }
 
@@ -272,7 +276,6 @@ static int attach_modules(struct tender_vm *vm, struct tender_error *err)
                             manifest_type_name(e->type), e->name,
                             manifest_type_name(e->type), e->name);
     }
-    vm->boot_info->host_features = vm->host_features;
     return 0;
 }
 
@@ -287,45 +290,16 @@ int tender_vm_load_buffer(struct tender_vm *vm, const void *elf, size_t len,
         return -1;
     /* From here on the VM holds a guest: it can only be destroyed. */
     vm->loaded = 1;
+    memcpy(vm->mft_store, img.mft, img.mft_size);
+    vm->mft = (struct hvt_mft *)vm->mft_store;
+    vm->mft_size = img.mft_size;
     elf_copy_segments(elf, &img, &vm->mem);
     vm->entry = img.entry;
     x86_write_page_tables(vm);
-    if (place_boot_info(vm, &img, err) < 0 || attach_modules(vm, err) < 0 ||
+    if (attach_modules(vm, err) < 0 || place_boot_info(vm, &img, err) < 0 ||
         protect_segments(vm, &img, err) < 0 || x86_setup_vcpu(vm, err) < 0)
         return -1;
     return 0;
-}
-
-/* Map a file read-only; the caller unmaps *len bytes at the result. */
-static void *map_file(const char *path, size_t *len, struct tender_error *err)
-{
-    struct stat st;
-    void *map;
-    int fd;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        tnd_fail_errno(err, TENDER_E_ELF, errno, "%s", path);
-        return NULL;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        tnd_fail(err, TENDER_E_ELF, "%s: not a regular file", path);
-        return NULL;
-    }
-    if (st.st_size == 0) {
-        close(fd);
-        tnd_fail(err, TENDER_E_ELF, "%s: not an ELF file (empty)", path);
-        return NULL;
-    }
-    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED) {
-        tnd_fail_errno(err, TENDER_E_ELF, errno, "%s", path);
-        return NULL;
-    }
-    *len = (size_t)st.st_size;
-    return map;
 }
 
 /* Prefix an ELF error with the file's name. */
@@ -341,21 +315,21 @@ static void name_file(const char *path, struct tender_error *err)
     memcpy(err->msg, msg, sizeof(err->msg));
 }
 
-/* Map path, then load it into vm or, with vm NULL, only check it. */
+/* Read path, then load it into vm or, with vm NULL, only check it. */
 static int use_file(struct tender_vm *vm, const char *path, uint64_t mem_size,
                     struct tender_error *err)
 {
     size_t len;
-    void *map = map_file(path, &len, err);
+    void *file = guest_file_read(path, &len, err);
     int rc;
 
-    if (map == NULL)
+    if (file == NULL)
         return -1;
     if (vm != NULL)
-        rc = tender_vm_load_buffer(vm, map, len, err);
+        rc = tender_vm_load_buffer(vm, file, len, err);
     else
-        rc = tender_guest_check_buffer(map, len, mem_size, err);
-    munmap(map, len);
+        rc = tender_guest_check_buffer(file, len, mem_size, err);
+    free(file);
     if (rc < 0)
         name_file(path, err);
     return rc;

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "elf_load.h"
 #include "guest_mem.h"
 #include "hvt_abi.h"
 #include "tender.h"
@@ -82,8 +83,13 @@ struct tender_vm {
     struct gpa_range ro_range[VM_MAX_RO_RANGES];
     int n_ro_ranges;
 
-    struct hvt_mft *mft; /* the guest's copy, in guest memory */
-    struct hvt_boot_info *boot_info;
+    /*
+     * The manifest, the monitor's own copy: checked once, filled in by the
+     * modules, then copied to the guest, whose copy is never read back.
+     */
+    _Alignas(8) uint8_t mft_store[ELF_MFT_MAX_SIZE];
+    struct hvt_mft *mft; /* mft_store */
+    size_t mft_size;
     uint32_t host_features;
 
     struct hc_entry hc[HVT_HYPERCALL_MAX];

@@ -44,8 +44,8 @@ START_TEST(test_valid_image)
      * manifest its 4 bytes of padding. */
     ck_assert_uint_eq(buf.mft_desc_off, buf.mft_note_off + 20);
     ck_assert_uint_eq(buf.mft_off, buf.mft_note_off + 24);
-    ck_assert_ptr_eq(img.mft, buf.data + buf.mft_off);
     ck_assert_uint_eq(img.mft_size, 8 + 104);
+    ck_assert_mem_eq(img.mft, buf.data + buf.mft_off, img.mft_size);
     elf_buf_free(&buf);
 }
 END_TEST
@@ -85,7 +85,7 @@ START_TEST(test_valid_foreign_note_and_interp)
     spec.n_extra = 1;
     elf_build(&spec, &buf);
     check_ok(&buf, &img);
-    ck_assert_ptr_eq(img.mft, buf.data + buf.mft_off);
+    ck_assert_mem_eq(img.mft, buf.data + buf.mft_off, img.mft_size);
     ck_assert_uint_eq(img.n_seg, 2);
     elf_buf_free(&buf);
 }
@@ -164,6 +164,31 @@ START_TEST(test_valid_kernel_end_rounded)
     elf_phdr(&buf, EB_PH_DATA)->p_memsz = 0x200000;
     check_ok(&buf, &img);
     ck_assert_uint_eq(img.kernel_end, 0x400000);
+    elf_buf_free(&buf);
+}
+END_TEST
+
+/*
+ * The loader uses a copy of the manifest taken before it was checked: a
+ * change to the caller's bytes afterwards (a writer of the file) changes
+ * nothing the monitor uses.
+ */
+START_TEST(test_manifest_copied_before_check)
+{
+    struct hvt_mft_entry dev = eb_mft_entry("net0", HVT_MFT_DEV_NET_BASIC);
+    struct elf_spec spec;
+    struct elf_buf buf;
+    struct elf_image img;
+    uint32_t entries = HVT_MFT_MAX_ENTRIES + 100, got;
+
+    elf_spec_init(&spec);
+    spec.devices = &dev;
+    spec.n_devices = 1;
+    elf_build(&spec, &buf);
+    check_ok(&buf, &img);
+    memcpy(buf.data + buf.mft_off + 4, &entries, sizeof(entries));
+    memcpy(&got, img.mft + 4, sizeof(got));
+    ck_assert_uint_eq(got, 2);
     elf_buf_free(&buf);
 }
 END_TEST
@@ -681,6 +706,7 @@ Suite *elf_suite(void)
     tcase_add_test(valid, test_valid_at_limits);
     tcase_add_test(valid, test_valid_paddr_ignored);
     tcase_add_test(valid, test_valid_kernel_end_rounded);
+    tcase_add_test(valid, test_manifest_copied_before_check);
     tcase_add_test(valid, test_copy_segments);
     tcase_add_loop_test(bad, test_hostile, 0, (int)N_HOSTILE);
     suite_add_tcase(s, valid);

@@ -11,5 +11,6 @@ Suite *options_suite(void);
 Suite *guest_mem_suite(void);
 Suite *block_suite(void);
 Suite *api_suite(void);
+Suite *guest_file_suite(void);
 
 #endif

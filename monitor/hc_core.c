@@ -21,13 +21,18 @@ static enum hc_result hc_walltime(struct tender_vm *vm, void *argp, void *ctx)
     return HC_CONTINUE;
 }
 
-/* The default console: standard output, unbuffered, whole writes. */
-static void console_stdout(const char *data, size_t len)
+/*
+ * The default console: standard output, unbuffered, whole writes.  A
+ * reader that stops reading blocks the guest (its output is not dropped),
+ * but a stop request still gets through: the signal that carries it
+ * interrupts the write.
+ */
+static void console_stdout(struct tender_vm *vm, const char *data, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(STDOUT_FILENO, data, len);
 
-        if (n < 0 && errno == EINTR)
+        if (n < 0 && errno == EINTR && !vm->stop_requested)
             continue;
         if (n <= 0)
             return; /* A closed stdout must not stop the guest. */
@@ -47,7 +52,7 @@ static enum hc_result hc_puts(struct tender_vm *vm, void *argp, void *ctx)
     if (vm->console != NULL)
         vm->console(vm->console_opaque, data, arg->len);
     else
-        console_stdout(data, arg->len);
+        console_stdout(vm, data, arg->len);
     return HC_CONTINUE;
 }
 

@@ -67,6 +67,9 @@ static void catch_stop_signals(void)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    /* A reader that went away (tender ... | head -1) must not kill the
+     * monitor: the write fails instead, and the guest goes on. */
+    signal(SIGPIPE, SIG_IGN);
 }
 
 static int exit_status(const struct tender_exit *e)

@@ -15,6 +15,7 @@
  *               page tables (which map memory only: a page fault, and
  *               with no IDT a triple fault)
  *   hlt         HLT with interrupts disabled
+ *   chatter     print 20000 lines, then exit 0
  *   sleep       POLL for 2 s; exit 0 if at least 2 s of wall-clock time
  *               passed, 1 if the sleep was cut short
  */
@@ -180,6 +181,11 @@ void _start(const u64 *boot_info)
     }
     if (word_is(cmdline, "beyond"))
         data_word = *(volatile int *)mem_size;
+    if (word_is(cmdline, "chatter")) {
+        for (int i = 0; i < 20000; i++)
+            puts_raw("raw hvt guest: chatter, chatter, chatter\n");
+        halt(0);
+    }
     if (word_is(cmdline, "sleep")) {
         u64 start = walltime();
 

@@ -35,24 +35,29 @@ static int parse_mem(const char *text, struct cli_options *opts,
     return 0;
 }
 
-/* "--key=value" or "--key:name=value", for a key that a module knows. */
+/*
+ * "--key=value" or "--key:name=value", for a key that a module knows.  The
+ * key and name are copied (to split them); the value, a path that may be
+ * as long as the system allows, stays where it is in argv.
+ */
 static int parse_dev_arg(const char *opt, struct cli_options *opts,
                          struct tender_error *err)
 {
-    size_t i = opts->cfg.n_dev_args, len = strlen(opt);
-    char *text, *eq, *colon;
+    size_t i = opts->cfg.n_dev_args, len;
+    const char *eq = strchr(opt, '=');
+    char *text, *colon;
 
     if (i >= TENDER_MAX_DEV_ARGS)
         return tnd_fail(err, TENDER_E_CONFIG, "too many device options");
-    if (len >= sizeof(opts->dev_arg_text[i]))
-        return tnd_fail(err, TENDER_E_CONFIG, "option too long: --%.40s...",
-                        opt);
-    text = opts->dev_arg_text[i];
-    memcpy(text, opt, len + 1);
-    eq = strchr(text, '=');
     if (eq == NULL)
         return tnd_fail(err, TENDER_E_CONFIG, "unknown option --%s", opt);
-    *eq = '\0';
+    len = (size_t)(eq - opt);
+    if (len >= sizeof(opts->dev_arg_text[i]))
+        return tnd_fail(err, TENDER_E_CONFIG,
+                        "option name too long: --%.40s...", opt);
+    text = opts->dev_arg_text[i];
+    memcpy(text, opt, len);
+    text[len] = '\0';
     colon = strchr(text, ':');
     if (colon != NULL) {
         *colon = '\0';

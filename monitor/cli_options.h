@@ -12,7 +12,7 @@ struct cli_options {
     struct tender_config cfg;
     int mem_rounded; /* --mem was odd: cfg.mem_size is the even size near */
     struct tender_dev_arg dev_args[TENDER_MAX_DEV_ARGS];
-    /* Copies of "--key:name=value" split into its parts. */
+    /* Copies of the "key:name" of each "--key:name=value", split. */
     char dev_arg_text[TENDER_MAX_DEV_ARGS][128];
 };
 

@@ -112,7 +112,25 @@ START_TEST(test_option_too_long)
     memset(arg, 'k', sizeof(arg));
     memcpy(arg, "--", 2);
     strcpy(arg + sizeof(arg) - 3, "=v");
-    parse_refused(ARGC(argv), argv, "option too long");
+    parse_refused(ARGC(argv), argv, "option name too long");
+}
+END_TEST
+
+/* A value (a path) may be as long as the system allows: 4095 bytes. */
+START_TEST(test_long_value)
+{
+    static char arg[4200];
+    char *argv[] = {"tender", arg, "app.elf"};
+    size_t prefix = strlen("--block:disk=");
+
+    memcpy(arg, "--block:disk=", prefix);
+    memset(arg + prefix, 'p', 4095);
+    arg[prefix + 4095] = '\0';
+    parse_ok(ARGC(argv), argv);
+    ck_assert_uint_eq(opts.cfg.n_dev_args, 1);
+    ck_assert_str_eq(opts.dev_args[0].key, "block");
+    ck_assert_str_eq(opts.dev_args[0].name, "disk");
+    ck_assert_uint_eq(strlen(opts.dev_args[0].value), 4095);
 }
 END_TEST
 
@@ -214,6 +232,7 @@ Suite *options_suite(void)
     tcase_add_loop_test(tc, test_refused, 0,
                         sizeof(bad_opts) / sizeof(bad_opts[0]));
     tcase_add_test(tc, test_option_too_long);
+    tcase_add_test(tc, test_long_value);
     tcase_add_test(tc, test_missing_elf);
     tcase_add_loop_test(tc, test_actions, 0,
                         sizeof(actions) / sizeof(actions[0]));

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cli_options.h"
@@ -130,24 +132,50 @@ static int fd_value(const char *text)
     return (int)fd;
 }
 
+/* Close [lo, hi]: in one call where the kernel has close_range (5.9). */
+static void close_fds(unsigned lo, unsigned hi)
+{
+    struct rlimit rl;
+
+    if (lo > hi || syscall(SYS_close_range, lo, hi, 0) == 0)
+        return;
+    /* Older kernels: one by one, up to the highest descriptor possible
+     * (the hard limit, and never more than the kernel's default nr_open). */
+    if (hi > 1U << 20)
+        hi = 1U << 20;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max < hi)
+        hi = (unsigned)rl.rlim_max;
+    for (unsigned fd = lo; fd <= hi && fd >= lo; fd++)
+        close((int)fd);
+}
+
 /*
  * Close every descriptor tender did not open itself, except the standard
  * ones and those handed in as "@FD" device values: a guest must not reach
- * what the parent happened to leave open.
+ * what the parent happened to leave open, at any number.
  */
 static void close_inherited_fds(const struct cli_options *opts)
 {
-    for (int fd = 3; fd < 1024; fd++) {
-        int keep = 0;
+    unsigned from = 3;
 
+    for (;;) {
+        unsigned next_kept = UINT_MAX;
+
+        /* The lowest kept descriptor at or above from. */
         for (size_t i = 0; i < opts->cfg.n_dev_args; i++) {
             const char *v = opts->dev_args[i].value;
+            int fd = v[0] == '@' ? fd_value(v + 1) : -1;
 
-            if (v[0] == '@' && fd_value(v + 1) == fd)
-                keep = 1;
+            if (fd >= (int)from && (unsigned)fd < next_kept)
+                next_kept = (unsigned)fd;
         }
-        if (!keep)
-            close(fd);
+        if (next_kept == UINT_MAX) {
+            close_fds(from, UINT_MAX);
+            return;
+        }
+        if (next_kept > from)
+            close_fds(from, next_kept - 1);
+        from = next_kept + 1;
     }
 }
 

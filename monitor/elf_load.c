@@ -69,8 +69,9 @@ static int scan_notes(const uint8_t *notes, uint64_t len, uint64_t align,
         Elf64_Nhdr nh;
         uint64_t name_off, desc_off, next;
 
+        /* Fewer bytes than a note header are padding, not a note. */
         if (len - off < sizeof(nh))
-            return tnd_fail(err, TENDER_E_ELF, "truncated ELF note");
+            break;
         memcpy(&nh, notes + off, sizeof(nh));
         name_off = off + sizeof(nh);
         if (!in_bounds(name_off, nh.n_namesz, len))

@@ -193,6 +193,23 @@ START_TEST(test_manifest_copied_before_check)
 }
 END_TEST
 
+/* 1 to 11 bytes after the last note are padding, not a truncated note. */
+START_TEST(test_valid_note_segment_padding)
+{
+    struct elf_buf buf;
+    struct elf_image img;
+
+    for (size_t pad = 1; pad < sizeof(Elf64_Nhdr); pad++) {
+        elf_build_default(&buf);
+        elf_truncate(&buf, buf.size + pad);
+        memset(buf.data + buf.size - pad, 0xee, pad);
+        elf_phdr(&buf, EB_PH_NOTE)->p_filesz += pad;
+        check_ok(&buf, &img);
+        elf_buf_free(&buf);
+    }
+}
+END_TEST
+
 START_TEST(test_copy_segments)
 {
     struct elf_buf buf;
@@ -659,7 +676,7 @@ static const struct hostile_case hostile[] = {
     {"two ABI notes", make_two_abi, "duplicate Solo5 ABI note"},
     {"no manifest", make_no_mft, "no Solo5 manifest note"},
     {"two manifests", make_two_mft, "duplicate Solo5 manifest note"},
-    {"note header cut", make_note_header_cut, "truncated ELF note"},
+    {"note header cut", make_note_header_cut, "no Solo5 manifest note"},
     {"namesz overrun", make_namesz_overrun, "name overruns"},
     {"descsz overrun", make_descsz_overrun, "note overruns"},
     {"descsz + 1", make_descsz_plus_one, "note overruns"},
@@ -707,6 +724,7 @@ Suite *elf_suite(void)
     tcase_add_test(valid, test_valid_paddr_ignored);
     tcase_add_test(valid, test_valid_kernel_end_rounded);
     tcase_add_test(valid, test_manifest_copied_before_check);
+    tcase_add_test(valid, test_valid_note_segment_padding);
     tcase_add_test(valid, test_copy_segments);
     tcase_add_loop_test(bad, test_hostile, 0, (int)N_HOSTILE);
     suite_add_tcase(s, valid);

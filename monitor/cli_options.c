@@ -85,6 +85,10 @@ static int parse_option(const char *arg, struct cli_options *opts,
         opts->action = CLI_VERSION;
         return 0;
     }
+    if (strcmp(arg, "--hugepages") == 0) {
+        opts->cfg.hugepages = 1;
+        return 0;
+    }
     if (strncmp(arg, "--mem=", 6) == 0)
         return parse_mem(arg + 6, opts, err);
     if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0')

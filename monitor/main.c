@@ -36,6 +36,8 @@ static const char usage[] =
     "Options:\n"
     "  --mem=MiB                  guest memory, 1 to 4096 (odd: rounded down)"
     " (default 512)\n"
+    "  --hugepages                back guest memory with transparent huge "
+    "pages\n"
     "%s"
     "  --help                     show this help and exit\n"
     "  --version                  show the version and exit\n"

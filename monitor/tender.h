@@ -96,6 +96,13 @@ struct tender_config {
      * guest starts, libtender installs one that does nothing.
      */
     int kick_signal;
+    /*
+     * Non-zero: back guest memory with transparent huge pages where the
+     * host allows them.  0 (the default) asks the kernel not to
+     * (MADV_NOHUGEPAGE): a small guest then costs the 4 KiB pages it
+     * touches, not 2 MiB for each region it touches.
+     */
+    int hugepages;
 };
 
 struct tender_vm;
@@ -104,19 +111,21 @@ struct tender_vm;
  * Check a guest image without KVM: what tender_vm_load_*() would refuse,
  * for a VM of mem_size bytes (0: the default).
  */
-TENDER_API int tender_guest_check_buffer(const void *elf, size_t len, uint64_t mem_size,
-                              struct tender_error *err);
+TENDER_API int tender_guest_check_buffer(const void *elf, size_t len,
+                                         uint64_t mem_size,
+                                         struct tender_error *err);
 TENDER_API int tender_guest_check_file(const char *path, uint64_t mem_size,
-                            struct tender_error *err);
+                                       struct tender_error *err);
 
-TENDER_API int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
-                     struct tender_error *err);
+TENDER_API int tender_vm_create(const struct tender_config *cfg,
+                                struct tender_vm **vmp,
+                                struct tender_error *err);
 TENDER_API int tender_vm_load_file(struct tender_vm *vm, const char *path,
-                        struct tender_error *err);
-TENDER_API int tender_vm_load_buffer(struct tender_vm *vm, const void *elf, size_t len,
-                          struct tender_error *err);
+                                   struct tender_error *err);
+TENDER_API int tender_vm_load_buffer(struct tender_vm *vm, const void *elf,
+                                     size_t len, struct tender_error *err);
 TENDER_API int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
-                  struct tender_error *err);
+                             struct tender_error *err);
 /*
  * Ask a VM to stop: tender_vm_run() returns TENDER_STOP_REQUESTED soon
  * after, or the VM does not start.  Async-signal-safe, callable from any
@@ -127,7 +136,7 @@ TENDER_API void tender_vm_destroy(struct tender_vm *vm);
 
 /* Describe an exit in one line for a user, e.g. "guest halted (status 0)". */
 TENDER_API void tender_exit_describe(const struct tender_exit *exit, char *buf,
-                          size_t len);
+                                     size_t len);
 
 /* Does some device module accept option key? */
 TENDER_API int tender_dev_key_known(const char *key);

@@ -116,6 +116,18 @@ START_TEST(test_option_too_long)
 }
 END_TEST
 
+START_TEST(test_hugepages)
+{
+    char *plain[] = {"tender", "app.elf"};
+    char *huge[] = {"tender", "--hugepages", "app.elf"};
+
+    parse_ok(ARGC(plain), plain);
+    ck_assert_int_eq(opts.cfg.hugepages, 0);
+    parse_ok(ARGC(huge), huge);
+    ck_assert_int_eq(opts.cfg.hugepages, 1);
+}
+END_TEST
+
 /* A value (a path) may be as long as the system allows: 4095 bytes. */
 START_TEST(test_long_value)
 {
@@ -233,6 +245,7 @@ Suite *options_suite(void)
                         sizeof(bad_opts) / sizeof(bad_opts[0]));
     tcase_add_test(tc, test_option_too_long);
     tcase_add_test(tc, test_long_value);
+    tcase_add_test(tc, test_hugepages);
     tcase_add_test(tc, test_missing_elf);
     tcase_add_loop_test(tc, test_actions, 0,
                         sizeof(actions) / sizeof(actions[0]));

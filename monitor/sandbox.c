@@ -14,7 +14,9 @@
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -26,6 +28,7 @@
 
 #define ARG0 offsetof(struct seccomp_data, args[0])
 #define ARG1 offsetof(struct seccomp_data, args[1])
+#define ARG2 offsetof(struct seccomp_data, args[2])
 
 struct bpf_buf {
     struct sock_filter *insn;
@@ -100,6 +103,25 @@ static const int plain_syscalls[] = {
     SYS_clock_gettime, /* WALLTIME and POLL, when the vDSO is absent */
     SYS_rt_sigreturn,  /* returning from the stop-signal handler */
     SYS_exit_group,
+    /* An embedder's vCPU thread may return once its guest has stopped:
+     * the thread's own exit, and musl's unmapping of a detached thread's
+     * stack on the way out. */
+    SYS_exit,
+    SYS_munmap,
+};
+
+/*
+ * Syscalls allowed with one argument pinned, for the same thread exit:
+ * blocking every signal first (glibc and musl), and glibc giving its
+ * stack's pages back.
+ */
+static const struct {
+    int nr;
+    uint32_t arg_offset;
+    uint32_t value;
+} pinned_syscalls[] = {
+    {SYS_rt_sigprocmask, ARG0, SIG_BLOCK},
+    {SYS_madvise, ARG2, MADV_DONTNEED},
 };
 
 static const struct {
@@ -125,6 +147,16 @@ int sandbox_build(const struct tender_vm *vm, struct sock_filter *insn,
     for (size_t i = 0; i < sizeof(plain_syscalls) / sizeof(int); i++) {
         emit(&b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)plain_syscalls[i], 0, 1);
         emit_ret(&b, SECCOMP_RET_ALLOW);
+    }
+    for (size_t i = 0; i < sizeof(pinned_syscalls) / sizeof(pinned_syscalls[0]);
+         i++) {
+        /* nr matches: load the argument, allow only the one value. */
+        emit(&b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)pinned_syscalls[i].nr, 0,
+             4);
+        emit(&b, BPF_LD | BPF_W | BPF_ABS, pinned_syscalls[i].arg_offset, 0, 0);
+        emit(&b, BPF_JMP | BPF_JEQ | BPF_K, pinned_syscalls[i].value, 0, 1);
+        emit_ret(&b, SECCOMP_RET_ALLOW);
+        emit_ret(&b, SECCOMP_RET_KILL_PROCESS);
     }
     /* Each checked syscall: if nr matches, fall into its block, else skip. */
     for (size_t i = 0; i < sizeof(fd_syscalls) / sizeof(fd_syscalls[0]); i++) {

@@ -87,7 +87,8 @@ struct tender_config {
     /*
      * Non-zero: tender_vm_run() confines its calling thread with a seccomp
      * filter before the guest's first instruction (docs/security.md).  The
-     * thread stays confined: destroy the VM from another thread, or exit.
+     * thread stays confined: it may return, but another thread must destroy
+     * the VM.
      */
     int sandbox;
     /*

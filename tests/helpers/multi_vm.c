@@ -11,6 +11,10 @@
  *   multi-vm churn N HELLO.elf           create, load and destroy N VMs in
  *                                        a row (every 10th also runs);
  *                                        descriptors and RSS must not grow
+ *   multi-vm confined N HELLO.elf        N times: a thread creates, loads
+ *                                        and runs a VM with the sandbox on,
+ *                                        then returns; the main thread
+ *                                        joins it and destroys the VM
  *
  * Prints one line per finding and exits 0 only if everything held.
  */
@@ -246,8 +250,56 @@ static int churn(int n, const char *elf)
     return 0;
 }
 
+/* Create, load and run with the sandbox on, then return: no destroy. */
+static void *confined_thread(void *p)
+{
+    struct guest *g = p;
+    struct tender_config cfg;
+    struct tender_error err;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.mem_size = 16 << 20;
+    cfg.console = console_write;
+    cfg.console_opaque = &g->console;
+    cfg.sandbox = 1;
+    if (tender_vm_create(&cfg, &g->vm, &err) < 0 ||
+        tender_vm_load_file(g->vm, g->elf, &err) < 0 ||
+        tender_vm_run(g->vm, &g->exit, &err) < 0) {
+        snprintf(g->error, sizeof(g->error), "%s", err.msg);
+        g->failed = 1;
+    }
+    return g;
+}
+
+static int confined(int n, const char *elf)
+{
+    static struct guest g;
+
+    for (int i = 0; i < n; i++) {
+        pthread_t t;
+        void *ret = NULL;
+
+        memset(&g, 0, sizeof(g));
+        pthread_mutex_init(&g.console.lock, NULL);
+        g.elf = elf;
+        pthread_create(&t, NULL, confined_thread, &g);
+        pthread_join(t, &ret);
+        if (ret != &g || g.failed || g.exit.reason != TENDER_STOP_HALT ||
+            g.exit.status != 0 || !console_has(&g.console, "Hello")) {
+            printf("confined: FAILED in round %d: %s (console '%s')\n", i,
+                   g.error, g.console.buf);
+            return 1;
+        }
+        tender_vm_destroy(g.vm);
+    }
+    printf("confined: %d sandboxed threads ran a guest and returned\n", n);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "confined") == 0)
+        return confined(atoi(argv[2]), argv[3]);
     if (argc == 4 && strcmp(argv[1], "parallel") == 0)
         return parallel(atoi(argv[2]), argv[3]);
     if (argc == 3 && strcmp(argv[1], "stop") == 0)
@@ -255,6 +307,6 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "churn") == 0)
         return churn(atoi(argv[2]), argv[3]);
     fprintf(stderr, "usage: multi-vm parallel N ELF | stop ELF | "
-                    "churn N ELF\n");
+                    "churn N ELF | confined N ELF\n");
     return 2;
 }

@@ -5,7 +5,10 @@
  * PTRACE_SECCOMP_GET_FILTER, runs it on a classic-BPF interpreter of its
  * own, and checks that it allows exactly the documented set:
  *   - with no descriptor the filter knows: only ppoll, clock_gettime,
- *     rt_sigreturn and exit_group, among all syscall numbers 0-511;
+ *     rt_sigreturn, exit_group, exit and munmap, among all syscall
+ *     numbers 0-511;
+ *   - rt_sigprocmask only to block signals (SIG_BLOCK), madvise only
+ *     with MADV_DONTNEED: what a returning thread's exit needs;
  *   - write on 1 and 2, not on 0;
  *   - ioctl KVM_RUN on the vCPU descriptor (found in /proc/PID/fd), not
  *     another ioctl on it, nor KVM_RUN on another descriptor;
@@ -27,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -100,7 +105,8 @@ static unsigned run_filter(const struct seccomp_data *d)
     return 0; /* falling off the end is a kill */
 }
 
-static int allowed(int nr, uint64_t arg0, uint64_t arg1, uint32_t arch)
+static int allowed3(int nr, uint64_t arg0, uint64_t arg1, uint64_t arg2,
+                    uint32_t arch)
 {
     struct seccomp_data d;
 
@@ -109,7 +115,13 @@ static int allowed(int nr, uint64_t arg0, uint64_t arg1, uint32_t arch)
     d.arch = arch;
     d.args[0] = arg0;
     d.args[1] = arg1;
+    d.args[2] = arg2;
     return (run_filter(&d) & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW;
+}
+
+static int allowed(int nr, uint64_t arg0, uint64_t arg1, uint32_t arch)
+{
+    return allowed3(nr, arg0, arg1, 9999, arch);
 }
 
 static void check(int ok, const char *what, long a, long b)
@@ -186,7 +198,8 @@ static void check_status_file(pid_t pid)
 static int is_plain(int nr)
 {
     return nr == SYS_ppoll || nr == SYS_clock_gettime ||
-           nr == SYS_rt_sigreturn || nr == SYS_exit_group;
+           nr == SYS_rt_sigreturn || nr == SYS_exit_group || nr == SYS_exit ||
+           nr == SYS_munmap;
 }
 
 static const struct {
@@ -232,9 +245,21 @@ int main(int argc, char **argv)
         return 1;
     for (int nr = 0; nr < 512; nr++)
         check(allowed(nr, 9999, 9999, AUDIT_ARCH_X86_64) == is_plain(nr),
-              "only ppoll, clock_gettime, rt_sigreturn and exit_group "
-              "without a known descriptor",
+              "only ppoll, clock_gettime, rt_sigreturn, exit_group, exit and "
+              "munmap without a known descriptor or pinned argument",
               nr, 0);
+    check(allowed(SYS_rt_sigprocmask, SIG_BLOCK, 0, AUDIT_ARCH_X86_64),
+          "rt_sigprocmask SIG_BLOCK", SIG_BLOCK, 0);
+    check(!allowed(SYS_rt_sigprocmask, SIG_UNBLOCK, 0, AUDIT_ARCH_X86_64),
+          "no rt_sigprocmask SIG_UNBLOCK", SIG_UNBLOCK, 0);
+    check(!allowed(SYS_rt_sigprocmask, SIG_SETMASK, 0, AUDIT_ARCH_X86_64),
+          "no rt_sigprocmask SIG_SETMASK", SIG_SETMASK, 0);
+    check(allowed3(SYS_madvise, 0, 4096, MADV_DONTNEED, AUDIT_ARCH_X86_64),
+          "madvise MADV_DONTNEED", MADV_DONTNEED, 0);
+    check(!allowed3(SYS_madvise, 0, 4096, MADV_WILLNEED, AUDIT_ARCH_X86_64),
+          "no madvise MADV_WILLNEED", MADV_WILLNEED, 0);
+    check(!allowed3(SYS_madvise, 0, 4096, MADV_HUGEPAGE, AUDIT_ARCH_X86_64),
+          "no madvise MADV_HUGEPAGE", MADV_HUGEPAGE, 0);
     check(allowed(SYS_write, 1, 0, AUDIT_ARCH_X86_64), "write to stdout", 1, 0);
     check(allowed(SYS_write, 2, 0, AUDIT_ARCH_X86_64), "write to stderr", 2, 0);
     check(!allowed(SYS_write, 0, 0, AUDIT_ARCH_X86_64), "no write to stdin", 0,

@@ -211,13 +211,30 @@ static const struct {
     {"fdatasync", SYS_fdatasync},
 };
 
+/* Is name one of the comma-separated words of list? ("read" is not in
+ * "pread64".) */
+static int in_list(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+
+    while (list != NULL && *list != '\0') {
+        const char *end = strchr(list, ',');
+        size_t word = end != NULL ? (size_t)(end - list) : strlen(list);
+
+        if (word == len && strncmp(list, name, len) == 0)
+            return 1;
+        list = end != NULL ? end + 1 : NULL;
+    }
+    return 0;
+}
+
 static void check_device_fd(const char *spec)
 {
     int fd = atoi(spec);
     const char *calls = strchr(spec, ':');
 
     for (size_t i = 0; i < sizeof(fd_calls) / sizeof(fd_calls[0]); i++) {
-        int want = calls != NULL && strstr(calls, fd_calls[i].name) != NULL;
+        int want = calls != NULL && in_list(calls + 1, fd_calls[i].name);
 
         check(allowed(fd_calls[i].nr, (uint64_t)fd, 0, AUDIT_ARCH_X86_64) ==
                   want,

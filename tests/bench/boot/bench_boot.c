@@ -1,9 +1,10 @@
 /*
  * bench-boot: how long tender takes to boot a guest, and its peak RSS.
  *
- *   bench-boot RUNS TENDER GUEST.elf EXPECTED-TEXT MIB [MIB...]
+ *   bench-boot [--name=NAME] [--arg=ARG] RUNS TENDER GUEST.elf EXPECTED-TEXT
+ *              MIB [MIB...]
  *
- * Runs "TENDER --mem=MIB GUEST.elf" RUNS times for each MIB, with its
+ * Runs "TENDER --mem=MIB [ARG] GUEST.elf" RUNS times for each MIB, with its
  * standard output on a pipe, and measures with CLOCK_MONOTONIC:
  *
  *   first_line  spawn -> the first byte of the guest's console on the pipe
@@ -17,6 +18,9 @@
  *
  * Prints one line per figure, "figure NAME VALUE UNIT", e.g.
  *   figure hello.mem512.first_line.median 1834 us
+ * where "hello" is NAME (default "hello"): one name per tender or option
+ * measured, e.g. hello_hugepages with --arg=--hugepages, or another hvt
+ * tender such as solo5-hvt in place of tender.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -105,11 +109,16 @@ static int drain(int fd, struct timespec *first, char *out, size_t size)
     return seen ? 0 : -1;
 }
 
+/* The figures' name, and one more argument for the tender (or NULL). */
+static const char *name = "hello";
+static char *extra_arg;
+
 static int run_once(char *tender, char *elf, const char *mib,
                     const char *expect, struct sample *s)
 {
     char mem[32], out[4096];
-    char *argv[] = {tender, mem, elf, NULL};
+    char *argv[] = {tender, mem, extra_arg ? extra_arg : elf,
+                    extra_arg ? elf : NULL, NULL};
     struct timespec t0, t1, t2;
     struct rusage ru;
     pid_t pid;
@@ -156,9 +165,9 @@ static void print_stats(const char *mib, const char *what, long *v, int n,
 
     qsort(v, (size_t)n, sizeof(*v), cmp_long);
     median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-    printf("figure hello.mem%s.%s.median %ld %s\n", mib, what, median, unit);
-    printf("figure hello.mem%s.%s.min %ld %s\n", mib, what, v[0], unit);
-    printf("figure hello.mem%s.%s.max %ld %s\n", mib, what, v[n - 1], unit);
+    printf("figure %s.mem%s.%s.median %ld %s\n", name, mib, what, median, unit);
+    printf("figure %s.mem%s.%s.min %ld %s\n", name, mib, what, v[0], unit);
+    printf("figure %s.mem%s.%s.max %ld %s\n", name, mib, what, v[n - 1], unit);
 }
 
 static void report(const struct series *ser, int runs)
@@ -183,9 +192,19 @@ int main(int argc, char **argv)
     struct series *ser;
     int runs, nser;
 
+    while (argc > 1 && strncmp(argv[1], "--", 2) == 0) {
+        if (strncmp(argv[1], "--name=", 7) == 0)
+            name = argv[1] + 7;
+        else if (strncmp(argv[1], "--arg=", 6) == 0)
+            extra_arg = argv[1] + 6;
+        else
+            break;
+        argv++;
+        argc--;
+    }
     if (argc < 6 || (runs = atoi(argv[1])) < 1) {
-        fprintf(stderr, "usage: bench-boot RUNS TENDER GUEST.elf "
-                        "EXPECTED-TEXT MIB [MIB...]\n");
+        fprintf(stderr, "usage: bench-boot [--name=NAME] [--arg=ARG] RUNS "
+                        "TENDER GUEST.elf EXPECTED-TEXT MIB [MIB...]\n");
         return 2;
     }
     nser = argc - 5;
@@ -201,7 +220,7 @@ int main(int argc, char **argv)
             if (run_once(argv[2], argv[3], ser[j].mib, argv[4], &ser[j].s[i]) <
                 0)
                 return 1;
-    printf("figure hello.runs %d runs\n", runs);
+    printf("figure %s.runs %d runs\n", name, runs);
     for (int j = 0; j < nser; j++)
         report(&ser[j], runs);
     return 0;

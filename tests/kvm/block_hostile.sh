@@ -17,13 +17,12 @@ expect_status 0
 expect_stdout "hostile ok"
 [ "$(md5sum <hostile.img)" = "$before" ] || fail "the disk changed (4096)"
 
-# With a network device as well, its handle is refused too.
-if type tap_up >/dev/null 2>&1 && [ -x "$IP" ]; then
-    tap_up tapblk0 10.99.0.1/24
-    run_tender --block=hostile.img --net=tapblk0 block_hostile_net.elf
-    expect_status 0
-    expect_stdout "hostile ok"
-    [ "$(md5sum <hostile.img)" = "$before" ] || fail "the disk changed (net)"
-    checked=" and a network handle"
-fi
-pass "bad block requests get EINVAL and change nothing$checked"
+# With a network device as well, its handle is refused too.  No tap is
+# a failure, not a reason to skip this part.
+[ -x "$IP" ] || fail "no $IP in the test host: cannot make the tap"
+tap_up tapblk0 10.99.0.1/24
+run_tender --block=hostile.img --net=tapblk0 block_hostile_net.elf
+expect_status 0
+expect_stdout "hostile ok"
+[ "$(md5sum <hostile.img)" = "$before" ] || fail "the disk changed (net)"
+pass "bad block requests get EINVAL and change nothing, a network handle too"

@@ -31,6 +31,7 @@
 
 #include "error.h"
 #include "manifest.h"
+#include "dev_args.h"
 #include "module.h"
 
 #define DEFAULT_SECTOR_SIZE 512
@@ -187,99 +188,11 @@ static enum hc_result hc_block_flush(struct tender_vm *vm, void *argp,
 }
 
 /*
- * Set-up: checking the options
+ * Set-up
  */
 
-static int count_block_devices(const struct hvt_mft *mft)
-{
-    int n = 0;
-
-    for (uint32_t i = 1; i < mft->entries; i++)
-        if (mft->e[i].type == HVT_MFT_DEV_BLOCK_BASIC)
-            n++;
-    return n;
-}
-
-static int is_block_key(const char *key)
-{
-    return strcmp(key, "block") == 0 || strcmp(key, "block-sector-size") == 0;
-}
-
-/* The same key for the same device twice is a mistake, not an override. */
-static int check_not_repeated(const struct tender_vm *vm, size_t i,
-                              struct tender_error *err)
-{
-    const struct tender_dev_arg *a = &vm->dev_args[i];
-
-    for (size_t j = 0; j < i; j++) {
-        const struct tender_dev_arg *b = &vm->dev_args[j];
-
-        if (strcmp(a->key, b->key) != 0)
-            continue;
-        if ((a->name == NULL && b->name == NULL) ||
-            (a->name != NULL && b->name != NULL &&
-             strcmp(a->name, b->name) == 0))
-            return tnd_fail(err, TENDER_E_CONFIG, "--%s%s%s given twice",
-                            a->key, a->name ? ":" : "", a->name ? a->name : "");
-    }
-    return 0;
-}
-
-/* Every block option must name a block device that the guest declares. */
-static int check_arg(struct tender_vm *vm, size_t i, int n_block,
-                     struct tender_error *err)
-{
-    const struct tender_dev_arg *a = &vm->dev_args[i];
-    const struct hvt_mft_entry *e;
-
-    if (check_not_repeated(vm, i, err) < 0)
-        return -1;
-    if (a->name == NULL) {
-        if (n_block == 0)
-            return tnd_fail(err, TENDER_E_CONFIG,
-                            "--%s: the guest declares no block device", a->key);
-        if (n_block > 1)
-            return tnd_fail(err, TENDER_E_CONFIG,
-                            "--%s: the guest declares %d block devices; "
-                            "name one with --%s:NAME=...",
-                            a->key, n_block, a->key);
-        return 0;
-    }
-    e = manifest_find(vm->mft, a->name);
-    if (e == NULL)
-        return tnd_fail(err, TENDER_E_CONFIG,
-                        "--%s:%s: the guest declares no device '%s'", a->key,
-                        a->name, a->name);
-    if (e->type != HVT_MFT_DEV_BLOCK_BASIC)
-        return tnd_fail(err, TENDER_E_CONFIG,
-                        "--%s:%s: '%s' is a %s device, not a block device",
-                        a->key, a->name, a->name, manifest_type_name(e->type));
-    /* With one device, --block=A and --block:NAME=B would both name it. */
-    if (vm_dev_arg(vm, a->key, NULL) != NULL)
-        return tnd_fail(err, TENDER_E_CONFIG,
-                        "--%s and --%s:%s both name block device '%s'", a->key,
-                        a->key, a->name, a->name);
-    return 0;
-}
-
-static int check_args(struct tender_vm *vm, int n_block,
-                      struct tender_error *err)
-{
-    for (size_t i = 0; i < vm->n_dev_args; i++)
-        if (is_block_key(vm->dev_args[i].key) &&
-            check_arg(vm, i, n_block, err) < 0)
-            return -1;
-    return 0;
-}
-
-/* The option key for device name: its own, or the unnamed one. */
-static const struct tender_dev_arg *arg_for(const struct tender_vm *vm,
-                                            const char *key, const char *name)
-{
-    const struct tender_dev_arg *a = vm_dev_arg(vm, key, name);
-
-    return a != NULL ? a : vm_dev_arg(vm, key, NULL);
-}
+static const char *const block_option_keys[] = {"block", "block-sector-size",
+                                                NULL};
 
 static int parse_sector_size(const struct tender_dev_arg *a, uint64_t *size,
                              struct tender_error *err)
@@ -374,7 +287,7 @@ static int attach_disk(struct tender_vm *vm, struct block_state *st,
 {
     struct hvt_mft_entry *e = &vm->mft->e[handle];
     struct block_disk *d = &st->disk[handle];
-    const struct tender_dev_arg *path = arg_for(vm, "block", e->name);
+    const struct tender_dev_arg *path = dev_arg_for(vm, "block", e->name);
 
     memcpy(d->name, e->name, sizeof(d->name));
     d->name[sizeof(d->name) - 1] = '\0';
@@ -383,7 +296,7 @@ static int attach_disk(struct tender_vm *vm, struct block_state *st,
                         "the guest declares block device '%s' but no disk "
                         "is given (use --block:%s=PATH)",
                         d->name, d->name);
-    if (parse_sector_size(arg_for(vm, "block-sector-size", e->name),
+    if (parse_sector_size(dev_arg_for(vm, "block-sector-size", e->name),
                           &d->sector_size, err) < 0 ||
         open_disk(d, path->value, err) < 0)
         return -1;
@@ -422,9 +335,8 @@ static int block_attach(struct tender_vm *vm, void **state,
                         struct tender_error *err)
 {
     struct block_state *st;
-    int n_block = count_block_devices(vm->mft);
 
-    if (check_args(vm, n_block, err) < 0)
+    if (dev_args_check(vm, block_option_keys, HVT_MFT_DEV_BLOCK_BASIC, err) < 0)
         return -1;
     st = calloc(1, sizeof(*st));
     if (st == NULL)
@@ -451,9 +363,6 @@ static void block_detach(struct tender_vm *vm, void *state)
     }
     free(st);
 }
-
-static const char *const block_option_keys[] = {"block", "block-sector-size",
-                                                NULL};
 
 const struct tender_module tender_module_block = {
     .name = "block",

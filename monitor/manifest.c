@@ -97,3 +97,11 @@ const char *manifest_type_name(uint32_t type)
         return "reserved";
     }
 }
+
+int manifest_has_type(const struct hvt_mft *mft, uint32_t type)
+{
+    for (uint32_t i = 1; i < mft->entries; i++)
+        if (mft->e[i].type == type)
+            return 1;
+    return 0;
+}

@@ -17,4 +17,7 @@ struct hvt_mft_entry *manifest_find(struct hvt_mft *mft, const char *name);
 
 const char *manifest_type_name(uint32_t type);
 
+/* Does the manifest declare a device of type (HVT_MFT_DEV_*)? */
+int manifest_has_type(const struct hvt_mft *mft, uint32_t type);
+
 #endif

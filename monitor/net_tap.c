@@ -43,6 +43,7 @@
 
 #include "error.h"
 #include "manifest.h"
+#include "dev_args.h"
 #include "module.h"
 
 /* <net/if.h> clashes with <linux/if.h>: declare the one call we need. */
@@ -69,123 +70,6 @@ struct net_state {
 };
 
 static const char *const net_option_keys[] = {"net", "net-mac", NULL};
-
-/*
- * Set-up: which argument belongs to which device
- */
-
-static unsigned count_net_devices(const struct hvt_mft *mft,
-                                  const char **only_name)
-{
-    unsigned n = 0;
-
-    for (uint32_t i = 1; i < mft->entries; i++) {
-        if (mft->e[i].type == HVT_MFT_DEV_NET_BASIC) {
-            *only_name = mft->e[i].name;
-            n++;
-        }
-    }
-    return n;
-}
-
-/* "--net:NAME=VALUE" or "--net=VALUE", as the user typed it. */
-static void arg_label(const struct tender_dev_arg *a, char *buf, size_t len)
-{
-    if (a->name != NULL)
-        snprintf(buf, len, "--%s:%s=%s", a->key, a->name, a->value);
-    else
-        snprintf(buf, len, "--%s=%s", a->key, a->value);
-}
-
-static int is_net_key(const char *key)
-{
-    return strcmp(key, "net") == 0 || strcmp(key, "net-mac") == 0;
-}
-
-/*
- * The device an argument is for: its name, or the one network device.
- * NULL (with err filled) if there is no such network device.
- */
-static const char *arg_target(struct tender_vm *vm,
-                              const struct tender_dev_arg *a, unsigned n_net,
-                              const char *only_name, struct tender_error *err)
-{
-    const struct hvt_mft_entry *e;
-    char label[200];
-
-    arg_label(a, label, sizeof(label));
-    if (a->name == NULL) {
-        if (n_net == 1)
-            return only_name;
-        if (n_net == 0)
-            tnd_fail(err, TENDER_E_CONFIG,
-                     "%s: the guest declares no network device", label);
-        else
-            tnd_fail(err, TENDER_E_CONFIG,
-                     "%s: the guest declares %u network devices: name "
-                     "one, as in --%s:%s=...",
-                     label, n_net, a->key, only_name);
-        return NULL;
-    }
-    e = manifest_find(vm->mft, a->name);
-    if (e == NULL) {
-        tnd_fail(err, TENDER_E_CONFIG, "%s: the guest declares no device '%s'",
-                 label, a->name);
-        return NULL;
-    }
-    if (e->type != HVT_MFT_DEV_NET_BASIC) {
-        tnd_fail(err, TENDER_E_CONFIG,
-                 "%s: '%s' is a %s device, not a network device", label,
-                 a->name, manifest_type_name(e->type));
-        return NULL;
-    }
-    return e->name;
-}
-
-/*
- * Every net argument names a network device of the manifest, and no
- * device gets the same option twice.
- */
-static int check_args(struct tender_vm *vm, struct tender_error *err)
-{
-    const char *only_name = NULL;
-    unsigned n_net = count_net_devices(vm->mft, &only_name);
-    const char *target[TENDER_MAX_DEV_ARGS];
-    char label[200];
-
-    for (size_t i = 0; i < vm->n_dev_args && i < TENDER_MAX_DEV_ARGS; i++) {
-        const struct tender_dev_arg *a = &vm->dev_args[i];
-
-        target[i] = NULL;
-        if (!is_net_key(a->key))
-            continue;
-        target[i] = arg_target(vm, a, n_net, only_name, err);
-        if (target[i] == NULL)
-            return -1;
-        for (size_t j = 0; j < i; j++) {
-            if (target[j] == NULL || strcmp(vm->dev_args[j].key, a->key) != 0 ||
-                strcmp(target[j], target[i]) != 0)
-                continue;
-            arg_label(a, label, sizeof(label));
-            return tnd_fail(err, TENDER_E_CONFIG,
-                            "%s: device '%s' already has a --%s option", label,
-                            target[i], a->key);
-        }
-    }
-    return 0;
-}
-
-/* The argument key gives device name, or NULL. */
-static const struct tender_dev_arg *arg_for(struct tender_vm *vm,
-                                            const char *key, const char *name)
-{
-    const char *only_name = NULL;
-    const struct tender_dev_arg *a = vm_dev_arg(vm, key, name);
-
-    if (a == NULL && count_net_devices(vm->mft, &only_name) == 1)
-        a = vm_dev_arg(vm, key, NULL);
-    return a;
-}
 
 /*
  * Set-up: the tap
@@ -375,7 +259,7 @@ static int choose_mac(const struct tender_dev_arg *mac_arg, uint8_t mac[6],
                                   "cannot draw a random MAC address");
         return 0;
     }
-    arg_label(mac_arg, label, sizeof(label));
+    dev_arg_label(mac_arg, label, sizeof(label));
     if (parse_mac(mac_arg->value, mac) < 0)
         return tnd_fail(err, TENDER_E_CONFIG,
                         "%s: not a MAC address (expected "
@@ -412,7 +296,7 @@ static int open_backend(struct net_state *st, uint64_t handle,
     struct net_dev *dev = &st->dev[handle];
     char label[200];
 
-    arg_label(a, label, sizeof(label));
+    dev_arg_label(a, label, sizeof(label));
     if (a->value[0] == '@')
         return adopt_tap_fd(dev, a->value + 1, label, err) < 0
                    ? -1
@@ -436,10 +320,10 @@ static int attach_device(struct tender_vm *vm, struct net_state *st,
     dev->name[sizeof(dev->name) - 1] = '\0';
     if (open_backend(st, handle, a, err) < 0)
         return -1;
-    arg_label(a, label, sizeof(label));
+    dev_arg_label(a, label, sizeof(label));
     if (read_mtu(dev->ifname, &mtu, label, err) < 0 ||
-        choose_mac(arg_for(vm, "net-mac", dev->name), e->u.net_basic.mac, err) <
-            0)
+        choose_mac(dev_arg_for(vm, "net-mac", dev->name), e->u.net_basic.mac,
+                   err) < 0)
         return -1;
     dev->max_frame = mtu + ETH_HEADER_LEN;
     /* One byte beyond the longest frame we accept: a read that fills the
@@ -576,12 +460,11 @@ static void net_detach(struct tender_vm *vm, void *state)
 static int net_attach(struct tender_vm *vm, void **state,
                       struct tender_error *err)
 {
-    const char *only_name = NULL;
     struct net_state *st;
 
-    if (check_args(vm, err) < 0)
+    if (dev_args_check(vm, net_option_keys, HVT_MFT_DEV_NET_BASIC, err) < 0)
         return -1;
-    if (count_net_devices(vm->mft, &only_name) == 0)
+    if (!manifest_has_type(vm->mft, HVT_MFT_DEV_NET_BASIC))
         return 0;
     st = calloc(1, sizeof(*st));
     if (st == NULL)
@@ -595,7 +478,7 @@ static int net_attach(struct tender_vm *vm, void **state,
 
         if (vm->mft->e[h].type != HVT_MFT_DEV_NET_BASIC)
             continue;
-        a = arg_for(vm, "net", vm->mft->e[h].name);
+        a = dev_arg_for(vm, "net", vm->mft->e[h].name);
         /* None: the VM reports the device as unattached. */
         if (a != NULL && attach_device(vm, st, h, a, err) < 0)
             return -1;

@@ -34,25 +34,25 @@ expect_status 240
 expect_one_line_error "declares block device 'disk' but no disk is given"
 run_tender --block=ok.img hello.elf
 expect_status 240
-expect_one_line_error "--block: the guest declares no block device"
+expect_one_line_error "--block=ok.img: the guest declares no block device"
 run_tender --block:nosuch=ok.img block_pattern.elf
 expect_status 240
-expect_one_line_error "--block:nosuch: the guest declares no device 'nosuch'"
+expect_one_line_error "--block:nosuch=ok.img: the guest declares no device 'nosuch'"
 run_tender --block-sector-size:nosuch=512 --block=ok.img block_pattern.elf
 expect_status 240
-expect_one_line_error "--block-sector-size:nosuch: the guest declares no device"
+expect_one_line_error "--block-sector-size:nosuch=512: the guest declares no device"
 run_tender --block=ok.img --block=ok.img block_pattern.elf
 expect_status 240
-expect_one_line_error "--block given twice"
+expect_one_line_error "device 'disk' already has a --block option"
 run_tender --block=ok.img --block:disk=ok.img block_pattern.elf
 expect_status 240
-expect_one_line_error "--block and --block:disk both name block device 'disk'"
+expect_one_line_error "--block:disk=ok.img: device 'disk' already has a --block option"
 run_tender --block=ok.img block_many.elf
 expect_status 240
-expect_one_line_error "the guest declares 63 block devices; name one"
+expect_one_line_error "the guest declares 63 block devices: name one"
 run_tender --block:disk=ok.img --block:net=ok.img block_hostile_net.elf
 expect_status 240
-expect_one_line_error "'net' is a net device, not a block device"
+expect_one_line_error "'net' is a network device, not a block device"
 
 # One disk, one tender: a second one is refused while the first runs...
 dd if=/dev/zero of=busy.img bs=1M count=4 2>/dev/null

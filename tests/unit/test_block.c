@@ -131,7 +131,7 @@ static const struct {
     {"block", NULL, "/tmp", "Is a directory"},
     {"block", NULL, "/dev/null", "not a regular file or block device"},
     {"block", "nosuch", NULL, "the guest declares no device 'nosuch'"},
-    {"block", "net", NULL, "'net' is a net device, not a block device"},
+    {"block", "net", NULL, "'net' is a network device, not a block device"},
     {"block-sector-size", NULL, "1000", "power of two from 512 to 32768"},
     {"block-sector-size", NULL, "256", "power of two from 512 to 32768"},
     {"block-sector-size", NULL, "65536", "power of two from 512 to 32768"},
@@ -139,8 +139,8 @@ static const struct {
     {"block-sector-size", NULL, "512x", "power of two from 512 to 32768"},
     {"block-sector-size", NULL, "99999999999999999999999", "power of two"},
     {"block-sector-size", NULL, "16384", "not a whole, non-zero number"},
-    {"block", NULL, NULL, "--block given twice"},
-    {"block", "disk", NULL, "--block and --block:disk both name"},
+    {"block", NULL, NULL, "device 'disk' already has a --block option"},
+    {"block", "disk", NULL, "device 'disk' already has a --block option"},
 };
 
 /* Each bad option after a good --block=DISK. */
@@ -179,7 +179,7 @@ START_TEST(test_refused_manifests)
     fake_vm_init(&f);
     f.mft->entries = 1;
     add_arg(&f, "block", NULL, f.disk);
-    expect_refused(&f, "--block: the guest declares no block device");
+    expect_refused(&f, "the guest declares no block device");
     fake_vm_free(&f);
 
     /* One file for two devices: the second cannot take the lock. */

@@ -58,24 +58,14 @@ struct block_state {
  * Run-time errors
  */
 
-/* One line on stderr, in one write(2): stdio is not allowed here. */
-static void report_io_error(const struct block_disk *d, const char *what,
+/* The host error behind an EUNSPEC, in one line to the host's log. */
+static void report_io_error(const struct tender_vm *vm,
+                            const struct block_disk *d, const char *what,
                             uint64_t offset, int errnum)
 {
-    char line[512];
-    int len;
-
-    len = snprintf(line, sizeof(line),
-                   "tender: block device '%s' (%s): %s at byte %llu "
-                   "failed: %s\n",
-                   d->name, d->path, what, (unsigned long long)offset,
-                   errnum != 0 ? strerror(errnum) : "unexpected end of file");
-    if (len < 0)
-        return;
-    if ((size_t)len >= sizeof(line))
-        len = sizeof(line) - 1;
-    if (write(STDERR_FILENO, line, (size_t)len) < 0)
-        return; /* Nowhere left to report to; the guest still gets EUNSPEC. */
+    vm_log(vm, "block device '%s' (%s): %s at byte %llu failed: %s", d->name,
+           d->path, what, (unsigned long long)offset,
+           errnum != 0 ? strerror(errnum) : "unexpected end of file");
 }
 
 /* The disk behind handle, or NULL if the handle is not a block device. */
@@ -144,7 +134,7 @@ static int32_t block_io(struct tender_vm *vm, struct block_state *st,
         return HVT_OK;
     if (errnum == EFAULT)
         return HVT_EINVAL;
-    report_io_error(d, writing ? "write" : "read", offset, errnum);
+    report_io_error(vm, d, writing ? "write" : "read", offset, errnum);
     return HVT_EUNSPEC;
 }
 
@@ -181,7 +171,7 @@ static enum hc_result hc_block_flush(struct tender_vm *vm, void *argp,
     }
     if (!d->flush_failed && fdatasync(d->fd) < 0) {
         d->flush_failed = 1;
-        report_io_error(d, "flush", 0, errno);
+        report_io_error(vm, d, "flush", 0, errno);
     }
     arg->ret = d->flush_failed ? HVT_EUNSPEC : HVT_OK;
     return HC_CONTINUE;

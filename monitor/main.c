@@ -181,6 +181,17 @@ static void close_inherited_fds(const struct cli_options *opts)
     }
 }
 
+/* Library log lines, one write each: stdio is not allowed in the sandbox. */
+static void log_to_stderr(void *opaque, const char *msg)
+{
+    char line[600];
+    int len = snprintf(line, sizeof(line), "tender: %s\n", msg);
+
+    (void)opaque;
+    if (len > 0 && write(STDERR_FILENO, line, (size_t)len) < 0)
+        return; /* Nowhere left to report to. */
+}
+
 int main(int argc, char **argv)
 {
     struct cli_options opts;
@@ -216,6 +227,7 @@ int main(int argc, char **argv)
     close_inherited_fds(&opts);
     catch_stop_signals();
     opts.cfg.sandbox = 1;
+    opts.cfg.log = log_to_stderr;
     if (tender_vm_create(&opts.cfg, &vm, &err) < 0) {
         fprintf(stderr, "tender: %s\n", err.msg);
         return EXIT_SETUP;

@@ -16,7 +16,7 @@
  *   NET_WRITE  OK; EINVAL for a bad handle, a buffer outside guest memory,
  *              or a frame shorter than the Ethernet header or longer than
  *              MTU + 14 bytes; AGAIN if the host queue is full; EUNSPEC for
- *              a host I/O error (one line on stderr for each run of them).
+ *              a host I/O error (one line to the host's log for each run of them).
  *   NET_READ   OK with len set to the frame's size; AGAIN if nothing is
  *              queued; EINVAL for a bad handle or a buffer outside guest
  *              memory or in its read-only text (nothing is consumed then).  A
@@ -352,30 +352,19 @@ static struct net_dev *dev_of(struct net_state *st, uint64_t handle)
 }
 
 /*
- * One line on stderr for the first error of a run: a tap that went away
- * fails every call, and the log must not fill up.  Only write(2) here.
+ * The result for a failed tap read or write.  One log line for the first
+ * error of a run: a tap that went away fails every call, and the log must
+ * not fill up.
  */
-static void report_io_error(const struct net_dev *dev, const char *op,
-                            int errnum)
-{
-    char line[200];
-    int len;
-
-    len = snprintf(line, sizeof(line),
-                   "tender: net device '%s' (%s): %s failed: %s\n", dev->name,
-                   dev->ifname, op,
-                   errnum != 0 ? strerror(errnum) : "short transfer");
-    if (len > 0 && write(STDERR_FILENO, line, (size_t)len) < 0)
-        return;
-}
-
-static int32_t io_failed(struct net_dev *dev, int *failing, const char *op,
-                         int errnum)
+static int32_t io_failed(const struct tender_vm *vm, struct net_dev *dev,
+                         int *failing, const char *op, int errnum)
 {
     if (errnum == EAGAIN || errnum == EWOULDBLOCK || errnum == EINTR)
         return HVT_AGAIN;
     if (!*failing)
-        report_io_error(dev, op, errnum);
+        vm_log(vm, "net device '%s' (%s): %s failed: %s", dev->name,
+               dev->ifname, op,
+               errnum != 0 ? strerror(errnum) : "short transfer");
     *failing = 1;
     return HVT_EUNSPEC;
 }
@@ -402,7 +391,7 @@ static enum hc_result hc_net_write(struct tender_vm *vm, void *argp, void *ctx)
         arg->ret = HVT_OK;
     } else {
         arg->ret =
-            io_failed(dev, &dev->write_failing, "write", n < 0 ? errno : 0);
+            io_failed(vm, dev, &dev->write_failing, "write", n < 0 ? errno : 0);
     }
     return HC_CONTINUE;
 }
@@ -423,8 +412,9 @@ static enum hc_result hc_net_read(struct tender_vm *vm, void *argp, void *ctx)
     }
     n = read(dev->fd, dev->rx_buf, dev->rx_size);
     if (n <= 0) {
-        arg->ret = n == 0 ? HVT_AGAIN
-                          : io_failed(dev, &dev->read_failing, "read", errno);
+        arg->ret = n == 0
+                       ? HVT_AGAIN
+                       : io_failed(vm, dev, &dev->read_failing, "read", errno);
         return HC_CONTINUE;
     }
     dev->read_failing = 0;

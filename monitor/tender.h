@@ -63,6 +63,15 @@ struct tender_exit {
 typedef void (*tender_console_fn)(void *opaque, const char *data, size_t len);
 
 /*
+ * Receives one line (no newline) about something the guest cannot be
+ * told in full, such as the host error behind an EUNSPEC.  Runs on the
+ * vCPU thread, inside the sandbox when it is on: it may only use memory
+ * and write() to standard output or error.  Must not call back into the
+ * VM.
+ */
+typedef void (*tender_log_fn)(void *opaque, const char *line);
+
+/*
  * A device argument: attaches a host resource to a device that the
  * guest's manifest declares.  key names the option ("net", "block",
  * "net-mac", "block-sector-size", ...); name is the manifest entry, or
@@ -104,6 +113,8 @@ struct tender_config {
      * touches, not 2 MiB for each region it touches.
      */
     int hugepages;
+    tender_log_fn log; /* NULL: such lines are dropped */
+    void *log_opaque;
 };
 
 struct tender_vm;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -161,6 +162,8 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
         return tnd_fail(err, TENDER_E_SYSTEM, "out of memory");
     vm->console = cfg->console;
     vm->console_opaque = cfg->console_opaque;
+    vm->log = cfg->log;
+    vm->log_opaque = cfg->log_opaque;
     vm->dev_args = cfg->dev_args;
     vm->n_dev_args = cfg->n_dev_args;
     vm->sandbox = cfg->sandbox;
@@ -488,6 +491,19 @@ void *vm_guest_ptr_writable(const struct tender_vm *vm, uint64_t gpa,
         if (gpa < vm->ro_range[i].end && vm->ro_range[i].start < gpa + len)
             return NULL;
     return p;
+}
+
+void vm_log(const struct tender_vm *vm, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+
+    if (vm->log == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    vm->log(vm->log_opaque, line);
 }
 
 int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops)

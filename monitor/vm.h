@@ -75,6 +75,8 @@ struct tender_vm {
 
     tender_console_fn console;
     void *console_opaque;
+    tender_log_fn log;
+    void *log_opaque;
     const struct tender_dev_arg *dev_args;
     size_t n_dev_args;
     char cmdline[HVT_CMDLINE_MAX];
@@ -127,6 +129,14 @@ void *vm_guest_ptr_writable(const struct tender_vm *vm, uint64_t gpa,
  * runs; the sandbox allows those and nothing else on it.
  */
 int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops);
+
+/*
+ * Hand one line, formatted as printf() does, to the host's log callback
+ * (if any).  No allocation and no system call of its own: callable from
+ * hypercall handlers inside the sandbox.
+ */
+void vm_log(const struct tender_vm *vm, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Arguments of the guest's manifest entry key/name, in order of use. */
 const struct tender_dev_arg *vm_dev_arg(const struct tender_vm *vm,

@@ -33,6 +33,7 @@
 #include "manifest.h"
 #include "dev_args.h"
 #include "module.h"
+#include "number.h"
 
 #define DEFAULT_SECTOR_SIZE 512
 #define MIN_SECTOR_SIZE 512
@@ -188,15 +189,12 @@ static int parse_sector_size(const struct tender_dev_arg *a, uint64_t *size,
                              struct tender_error *err)
 {
     uint64_t n = 0;
-    const char *p;
 
     *size = DEFAULT_SECTOR_SIZE;
     if (a == NULL)
         return 0;
-    for (p = a->value; *p >= '0' && *p <= '9' && n <= MAX_SECTOR_SIZE; p++)
-        n = n * 10 + (uint64_t)(*p - '0');
-    if (p == a->value || *p != '\0' || n < MIN_SECTOR_SIZE ||
-        n > MAX_SECTOR_SIZE || (n & (n - 1)) != 0)
+    if (parse_decimal(a->value, MAX_SECTOR_SIZE, &n) != 0 ||
+        n < MIN_SECTOR_SIZE || (n & (n - 1)) != 0)
         return tnd_fail(err, TENDER_E_CONFIG,
                         "--%s=%s: the sector size must be a power of two "
                         "from %d to %d",

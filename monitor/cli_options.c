@@ -3,6 +3,7 @@
 
 #include "cli_options.h"
 #include "error.h"
+#include "number.h"
 
 /*
  * A whole number of MiB from 1 to 4096.  Guest memory comes in 2 MiB
@@ -13,18 +14,17 @@ static int parse_mem(const char *text, struct cli_options *opts,
                      struct tender_error *err)
 {
     uint64_t mib = 0;
+    int rc;
 
     if (*text == '\0')
         return tnd_fail(err, TENDER_E_CONFIG, "--mem needs a size in MiB");
-    for (const char *p = text; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9')
-            return tnd_fail(err, TENDER_E_CONFIG,
-                            "--mem=%s: not a whole number of MiB", text);
-        mib = mib * 10 + (uint64_t)(*p - '0');
-        if (mib > 4096)
-            return tnd_fail(err, TENDER_E_CONFIG,
-                            "--mem=%s: more than 4096 MiB", text);
-    }
+    rc = parse_decimal(text, 4096, &mib);
+    if (rc == NUMBER_NOT_DECIMAL)
+        return tnd_fail(err, TENDER_E_CONFIG,
+                        "--mem=%s: not a whole number of MiB", text);
+    if (rc == NUMBER_TOO_LARGE)
+        return tnd_fail(err, TENDER_E_CONFIG, "--mem=%s: more than 4096 MiB",
+                        text);
     if (mib == 0)
         return tnd_fail(err, TENDER_E_CONFIG,
                         "--mem=%s: must be from 1 to 4096 MiB", text);

@@ -15,6 +15,7 @@
 
 #include "cli_options.h"
 #include "module.h"
+#include "number.h"
 #include "tender.h"
 
 /* tender's own exit statuses; 0-239 and 255 belong to the guest. */
@@ -119,21 +120,6 @@ static void report(const struct tender_exit *e)
         return;
 }
 
-/* The descriptor that the digits of an "@FD" value name, or -1. */
-static int fd_value(const char *text)
-{
-    char *end;
-    long fd;
-
-    if (*text < '0' || *text > '9')
-        return -1;
-    errno = 0;
-    fd = strtol(text, &end, 10);
-    if (errno != 0 || *end != '\0' || fd > INT_MAX)
-        return -1;
-    return (int)fd;
-}
-
 /* Close [lo, hi]: in one call where the kernel has close_range (5.9). */
 static void close_fds(unsigned lo, unsigned hi)
 {
@@ -166,7 +152,7 @@ static void close_inherited_fds(const struct cli_options *opts)
         /* The lowest kept descriptor at or above from. */
         for (size_t i = 0; i < opts->cfg.n_dev_args; i++) {
             const char *v = opts->dev_args[i].value;
-            int fd = v[0] == '@' ? fd_value(v + 1) : -1;
+            int fd = parse_fd_ref(v);
 
             if (fd >= (int)from && (unsigned)fd < next_kept)
                 next_kept = (unsigned)fd;

@@ -16,8 +16,8 @@
  *   NET_WRITE  OK; EINVAL for a bad handle, a buffer outside guest memory,
  *              or a frame shorter than the Ethernet header or longer than
  *              MTU + 14 bytes; AGAIN if the host queue is full; EUNSPEC for
- *              a host I/O error (one line to the host's log for each run of them).
- *   NET_READ   OK with len set to the frame's size; AGAIN if nothing is
+ *              a host I/O error (one line to the host's log for each run of
+ * them). NET_READ   OK with len set to the frame's size; AGAIN if nothing is
  *              queued; EINVAL for a bad handle or a buffer outside guest
  *              memory or in its read-only text (nothing is consumed then).  A
  * frame longer than the guest's buffer is never cut short: it is dropped, and
@@ -45,6 +45,7 @@
 #include "manifest.h"
 #include "dev_args.h"
 #include "module.h"
+#include "number.h"
 
 /* <net/if.h> clashes with <linux/if.h>: declare the one call we need. */
 extern unsigned int if_nametoindex(const char *ifname);
@@ -122,23 +123,6 @@ static int open_tap_by_name(struct net_dev *dev, const char *ifname,
                           label, ifname);
 }
 
-static int parse_fd(const char *text, int *fd)
-{
-    long value = 0;
-
-    if (*text == '\0')
-        return -1;
-    for (const char *p = text; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        value = value * 10 + (*p - '0');
-        if (value > INT_MAX)
-            return -1;
-    }
-    *fd = (int)value;
-    return 0;
-}
-
 /* A tap the parent opened: check that it is one, in the mode we speak. */
 static int adopt_tap_fd(struct net_dev *dev, const char *text,
                         const char *label, struct tender_error *err)
@@ -146,7 +130,8 @@ static int adopt_tap_fd(struct net_dev *dev, const char *text,
     struct ifreq ifr;
     int fd, flags;
 
-    if (parse_fd(text, &fd) < 0)
+    fd = parse_fd_ref(text);
+    if (fd < 0)
         return tnd_fail(err, TENDER_E_CONFIG,
                         "%s: not a descriptor number after '@'", label);
     flags = fcntl(fd, F_GETFL);
@@ -298,7 +283,7 @@ static int open_backend(struct net_state *st, uint64_t handle,
 
     dev_arg_label(a, label, sizeof(label));
     if (a->value[0] == '@')
-        return adopt_tap_fd(dev, a->value + 1, label, err) < 0
+        return adopt_tap_fd(dev, a->value, label, err) < 0
                    ? -1
                    : check_fd_unique(st, handle, label, err);
     if (open_tap_by_name(dev, a->value, label, err) < 0)

@@ -12,5 +12,6 @@ Suite *guest_mem_suite(void);
 Suite *block_suite(void);
 Suite *api_suite(void);
 Suite *guest_file_suite(void);
+Suite *number_suite(void);
 
 #endif

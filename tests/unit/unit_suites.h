@@ -13,5 +13,6 @@ Suite *block_suite(void);
 Suite *api_suite(void);
 Suite *guest_file_suite(void);
 Suite *number_suite(void);
+Suite *exports_suite(void);
 
 #endif

@@ -15,6 +15,14 @@
 int sandbox_build(const struct tender_vm *vm, struct sock_filter *insn,
                   size_t max, size_t *len);
 
+/*
+ * The same, built by libseccomp from the same policy (sandbox_policy.h);
+ * only in what links sandbox_libseccomp.c and libseccomp: the unit tests'
+ * judge and a tender built with TENDER_SECCOMP=libseccomp.  0 or -1.
+ */
+int sandbox_build_libseccomp(const struct tender_vm *vm,
+                             struct sock_filter *insn, size_t max, size_t *len);
+
 /* Process-wide hardening: no READ_IMPLIES_EXEC, no core dumps. */
 int sandbox_harden_process(struct tender_error *err);
 

@@ -2,8 +2,9 @@
  * seccomp-check PID [FD:SYSCALLS]...
  *
  * Reads back the seccomp filter of a running tender (PID) with
- * PTRACE_SECCOMP_GET_FILTER, runs it on a classic-BPF interpreter of its
- * own, and checks that it allows exactly the documented set:
+ * PTRACE_SECCOMP_GET_FILTER, runs it on the classic-BPF interpreter of
+ * bpf_run.c (shared with the unit tests' sandbox judge), and checks that
+ * it allows exactly the documented set:
  *   - with no descriptor the filter knows: only ppoll, clock_gettime,
  *     rt_sigreturn, exit_group, exit and munmap, among all syscall
  *     numbers 0-511;
@@ -37,6 +38,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpf_run.h"
+
 #define MAX_INSNS 4096
 
 static struct sock_filter prog[MAX_INSNS];
@@ -46,63 +49,13 @@ static int checks, failures;
 /* Run the filter on one syscall; returns the action (SECCOMP_RET_...). */
 static unsigned run_filter(const struct seccomp_data *d)
 {
-    uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {0};
-    const uint8_t *data = (const uint8_t *)d;
+    uint32_t ret;
 
-    for (int pc = 0; pc < prog_len; pc++) {
-        const struct sock_filter *f = &prog[pc];
-
-        switch (f->code) {
-        case BPF_LD | BPF_W | BPF_ABS:
-            if (f->k + 4 > sizeof(*d))
-                return 0;
-            memcpy(&a, data + f->k, 4);
-            break;
-        case BPF_LDX | BPF_W | BPF_IMM:
-            x = f->k;
-            break;
-        case BPF_LD | BPF_IMM:
-            a = f->k;
-            break;
-        case BPF_ST:
-            mem[f->k % BPF_MEMWORDS] = a;
-            break;
-        case BPF_LD | BPF_MEM:
-            a = mem[f->k % BPF_MEMWORDS];
-            break;
-        case BPF_ALU | BPF_AND | BPF_K:
-            a &= f->k;
-            break;
-        case BPF_JMP | BPF_JA:
-            pc += (int)f->k;
-            break;
-        case BPF_JMP | BPF_JEQ | BPF_K:
-            pc += a == f->k ? f->jt : f->jf;
-            break;
-        case BPF_JMP | BPF_JGT | BPF_K:
-            pc += a > f->k ? f->jt : f->jf;
-            break;
-        case BPF_JMP | BPF_JGE | BPF_K:
-            pc += a >= f->k ? f->jt : f->jf;
-            break;
-        case BPF_JMP | BPF_JSET | BPF_K:
-            pc += (a & f->k) ? f->jt : f->jf;
-            break;
-        case BPF_RET | BPF_K:
-            return f->k;
-        case BPF_RET | BPF_A:
-            return a;
-        case BPF_MISC | BPF_TAX:
-            x = a;
-            break;
-        default:
-            fprintf(stderr, "seccomp-check: unknown BPF opcode 0x%x\n",
-                    f->code);
-            exit(2);
-        }
+    if (bpf_run(prog, (size_t)prog_len, d, &ret) < 0) {
+        fprintf(stderr, "seccomp-check: a filter the interpreter refuses\n");
+        exit(2);
     }
-    (void)x;
-    return 0; /* falling off the end is a kill */
+    return ret;
 }
 
 static int allowed3(int nr, uint64_t arg0, uint64_t arg1, uint64_t arg2,
@@ -260,6 +213,8 @@ int main(int argc, char **argv)
     check(vcpu > 2, "found the vCPU descriptor", vcpu, 0);
     if (fetch_filter(pid) < 0)
         return 1;
+    /* Which generator built it shows in its length (docs/security.md). */
+    printf("seccomp-check: a filter of %d instructions\n", prog_len);
     for (int nr = 0; nr < 512; nr++)
         check(allowed(nr, 9999, 9999, AUDIT_ARCH_X86_64) == is_plain(nr),
               "only ppoll, clock_gettime, rt_sigreturn, exit_group, exit and "

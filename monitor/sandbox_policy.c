@@ -1,0 +1,63 @@
+/*
+ * The sandbox's policy table (sandbox_policy.h; docs/security.md lists it
+ * with the reason for each line).
+ */
+#include <linux/kvm.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox_policy.h"
+
+const struct sandbox_rule sandbox_policy[] = {
+    /* Syscalls that take no descriptor, or whose descriptors BPF cannot
+     * see. */
+    {.nr = SYS_ppoll, .kind = SANDBOX_ANY}, /* POLL: its fds are in memory */
+    {.nr = SYS_clock_gettime, .kind = SANDBOX_ANY}, /* without the vDSO */
+    {.nr = SYS_rt_sigreturn, .kind = SANDBOX_ANY},  /* the stop handler */
+    {.nr = SYS_exit_group, .kind = SANDBOX_ANY},
+    /* An embedder's vCPU thread may return once its guest has stopped:
+     * the thread's own exit, and musl's unmapping of a detached thread's
+     * stack on the way out. */
+    {.nr = SYS_exit, .kind = SANDBOX_ANY},
+    {.nr = SYS_munmap, .kind = SANDBOX_ANY},
+    /* The same thread exit, with one argument pinned: blocking every
+     * signal first (glibc and musl), and glibc giving its stack's pages
+     * back. */
+    {.nr = SYS_rt_sigprocmask,
+     .kind = SANDBOX_PINNED,
+     .arg = 0,
+     .value = SIG_BLOCK},
+    {.nr = SYS_madvise,
+     .kind = SANDBOX_PINNED,
+     .arg = 2,
+     .value = MADV_DONTNEED},
+    /* The devices' I/O, each on its own descriptors. */
+    {.nr = SYS_read, .kind = SANDBOX_VM_FDS, .op = SANDBOX_READ},
+    {.nr = SYS_write, .kind = SANDBOX_VM_FDS, .op = SANDBOX_WRITE},
+    {.nr = SYS_pread64, .kind = SANDBOX_VM_FDS, .op = SANDBOX_PREAD},
+    {.nr = SYS_pwrite64, .kind = SANDBOX_VM_FDS, .op = SANDBOX_PWRITE},
+    {.nr = SYS_fdatasync, .kind = SANDBOX_VM_FDS, .op = SANDBOX_FDATASYNC},
+    /* Running the guest. */
+    {.nr = SYS_ioctl, .kind = SANDBOX_VCPU_IOCTL, .value = KVM_RUN},
+};
+
+const size_t sandbox_policy_len =
+    sizeof(sandbox_policy) / sizeof(sandbox_policy[0]);
+
+size_t sandbox_fds_for(const struct tender_vm *vm, unsigned op, int *fds,
+                       size_t max)
+{
+    size_t n = 0;
+
+    /* The console and the closing line. */
+    if (op == SANDBOX_WRITE && max >= 2) {
+        fds[n++] = STDOUT_FILENO;
+        fds[n++] = STDERR_FILENO;
+    }
+    for (int i = 0; i < vm->n_sandbox_fds && n < max; i++)
+        if (vm->sandbox_fd[i].ops & op)
+            fds[n++] = vm->sandbox_fd[i].fd;
+    return n;
+}

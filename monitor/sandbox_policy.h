@@ -1,0 +1,51 @@
+/*
+ * The sandbox's policy, in one place: what a VM's vCPU thread may do once
+ * confined.  Both filter generators read it, sandbox.c's own and
+ * sandbox_libseccomp.c's, so the two cannot drift.
+ *
+ * Anything the table does not allow kills the process, and so does any
+ * architecture other than x86_64 (32-bit calls) and any x32 number.
+ * Every argument comparison reads the low 32 bits of the argument: the
+ * arguments compared (descriptors, an ioctl request, a signal mask's
+ * "how", an advice) are int or unsigned int, of which the kernel reads
+ * only those 32 bits, whatever the upper half of the register holds.
+ */
+#ifndef TENDER_SANDBOX_POLICY_H
+#define TENDER_SANDBOX_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm.h"
+
+enum sandbox_rule_kind {
+    SANDBOX_ANY,       /* allowed whatever its arguments */
+    SANDBOX_PINNED,    /* allowed only with argument arg equal to value */
+    SANDBOX_VM_FDS,    /* allowed only on the VM's descriptors for op */
+    SANDBOX_VCPU_IOCTL /* only request value, only on the VM's vCPU */
+};
+
+struct sandbox_rule {
+    int nr; /* x86_64 syscall number */
+    enum sandbox_rule_kind kind;
+    unsigned arg;   /* SANDBOX_PINNED: which argument (0-5) */
+    uint32_t value; /* SANDBOX_PINNED, SANDBOX_VCPU_IOCTL */
+    unsigned op;    /* SANDBOX_VM_FDS: one enum sandbox_op bit */
+};
+
+/* The rules, in the order the hand-written filter tests them. */
+extern const struct sandbox_rule sandbox_policy[];
+extern const size_t sandbox_policy_len;
+
+/*
+ * The descriptors of vm that may be used with operation op (standard
+ * output and error too for SANDBOX_WRITE), at most max of them, into fds;
+ * returns how many.
+ */
+size_t sandbox_fds_for(const struct tender_vm *vm, unsigned op, int *fds,
+                       size_t max);
+
+/* Room enough for sandbox_fds_for's answer. */
+#define SANDBOX_MAX_FDS_PER_OP (VM_MAX_SANDBOX_FDS + 2)
+
+#endif

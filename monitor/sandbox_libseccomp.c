@@ -38,7 +38,8 @@ static int allow(scmp_filter_ctx ctx, int nr, unsigned n,
      * error rather than a silently different rule. */
     int rc = seccomp_rule_add_exact_array(ctx, SCMP_ACT_ALLOW, nr, n, cmp);
 
-    /* A descriptor listed twice for one call is the same rule. */
+    /* A descriptor listed twice for one call is the same rule again:
+     * libseccomp 2.5 accepts it, and -EEXIST would say just that. */
     return rc == -EEXIST ? 0 : rc;
 }
 

@@ -403,6 +403,18 @@ static int confine(struct tender_vm *vm, struct tender_error *err)
     return sandbox_apply(vm, err);
 }
 
+/* Back to idle, once no stop request is signalling this thread. */
+static void leave_run_state(struct tender_vm *vm)
+{
+    for (;;) {
+        int state = atomic_load(&vm->run_state);
+
+        if (state != RUN_KICKING &&
+            atomic_compare_exchange_weak(&vm->run_state, &state, RUN_IDLE))
+            return;
+    }
+}
+
 int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
                   struct tender_error *err)
 {
@@ -410,7 +422,7 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
 
     if (!vm->loaded)
         return tnd_fail(err, TENDER_E_STATE, "no guest is loaded");
-    if (vm->running)
+    if (atomic_load(&vm->run_state) != RUN_IDLE)
         return tnd_fail(err, TENDER_E_STATE, "the VM is already running");
     if (vm->finished)
         return tnd_fail(err, TENDER_E_STATE, "the guest has already stopped");
@@ -418,9 +430,9 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
     prepare_kick_signal(vm);
     if (vm->sandbox && confine(vm, err) < 0)
         return -1;
-    vm->running = 1;
+    atomic_store(&vm->run_state, RUN_ACTIVE);
     rc = vcpu_loop(vm, err);
-    vm->running = 0;
+    leave_run_state(vm);
     vm->finished = 1;
     if (rc == 0 && exit != NULL)
         *exit = vm->exit;
@@ -429,13 +441,25 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
 
 void tender_vm_request_stop(struct tender_vm *vm)
 {
+    int active = RUN_ACTIVE;
+
     vm->stop_requested = 1;
     if (vm->run != NULL)
         vm->run->immediate_exit = 1;
-    /* On the vCPU thread itself (a signal handler there), KVM_RUN is
-     * already interrupted; elsewhere, interrupt it. */
-    if (vm->running && !pthread_equal(pthread_self(), vm->vcpu_thread))
+    /*
+     * Signal the vCPU thread once, only while it runs the guest, and hold
+     * it in tender_vm_run meanwhile: a thread that has returned, and
+     * perhaps exited, must never be signalled.  One signal is enough:
+     * whatever it interrupts (KVM_RUN, POLL, a console write) sees
+     * stop_requested, and immediate_exit covers a KVM_RUN not yet entered.
+     * On the vCPU thread itself (a signal handler there), KVM_RUN is
+     * already interrupted.
+     */
+    if (!atomic_compare_exchange_strong(&vm->run_state, &active, RUN_KICKING))
+        return;
+    if (!pthread_equal(pthread_self(), vm->vcpu_thread))
         pthread_kill(vm->vcpu_thread, vm->kick_signal);
+    atomic_store(&vm->run_state, RUN_KICKED);
 }
 
 void tender_vm_destroy(struct tender_vm *vm)

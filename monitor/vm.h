@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "elf_load.h"
@@ -62,6 +63,8 @@ struct gpa_range {
 
 #define VM_MAX_RO_RANGES 64
 
+enum vm_run_state { RUN_IDLE, RUN_ACTIVE, RUN_KICKING, RUN_KICKED };
+
 struct tender_vm {
     int kvm_fd;
     int vm_fd;
@@ -106,7 +109,14 @@ struct tender_vm {
     int kick_signal;
     int test_forbidden_syscall; /* test builds: make one after sandboxing */
     volatile sig_atomic_t stop_requested;
-    volatile sig_atomic_t running;
+    /*
+     * RUN_IDLE, RUN_ACTIVE while vcpu_thread runs the guest, RUN_KICKING
+     * while a stop request signals that thread, RUN_KICKED once it has
+     * (one signal per run is enough).  The thread does not return from
+     * tender_vm_run (and so cannot exit) while the signal is being sent.
+     * Atomic, so a signal handler may request a stop.
+     */
+    atomic_int run_state;
     int finished;
     pthread_t vcpu_thread;
     struct tender_exit exit;

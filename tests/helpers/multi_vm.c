@@ -11,6 +11,10 @@
  *   multi-vm churn N HELLO.elf           create, load and destroy N VMs in
  *                                        a row (every 10th also runs);
  *                                        descriptors and RSS must not grow
+ *   multi-vm stop-race N HELLO.elf       N times: stop requests hammer a VM
+ *                                        while its thread runs the guest,
+ *                                        returns and is joined; each run
+ *                                        must end halted or stopped
  *   multi-vm confined N HELLO.elf        N times: a thread creates, loads
  *                                        and runs a VM with the sandbox on,
  *                                        then returns; the main thread
@@ -20,6 +24,7 @@
  */
 #include <dirent.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +255,57 @@ static int churn(int n, const char *elf)
     return 0;
 }
 
+struct race {
+    struct guest g;
+    atomic_int done;
+};
+
+static void *race_thread(void *p)
+{
+    struct race *r = p;
+
+    guest_thread(&r->g);
+    atomic_store(&r->done, 1);
+    return NULL;
+}
+
+/*
+ * Stop requests before, during and after the guest's run, and after its
+ * thread has returned and been joined: none may signal a thread that is
+ * gone (which could kill the process or hit another thread).
+ */
+static int stop_race(int n, const char *elf)
+{
+    static struct race r;
+
+    for (int i = 0; i < n; i++) {
+        pthread_t t;
+
+        memset(&r, 0, sizeof(r));
+        pthread_mutex_init(&r.g.console.lock, NULL);
+        r.g.elf = elf;
+        if (guest_create(&r.g, 0) < 0) {
+            printf("stop-race: FAILED: %s\n", r.g.error);
+            return 1;
+        }
+        pthread_create(&t, NULL, race_thread, &r);
+        while (!atomic_load(&r.done))
+            tender_vm_request_stop(r.g.vm);
+        pthread_join(t, NULL);
+        for (int j = 0; j < 100; j++)
+            tender_vm_request_stop(r.g.vm);
+        if (r.g.failed || (r.g.exit.reason != TENDER_STOP_REQUESTED &&
+                           r.g.exit.reason != TENDER_STOP_HALT)) {
+            printf("stop-race: FAILED in round %d: reason %d, %s\n", i,
+                   r.g.exit.reason, r.g.error);
+            return 1;
+        }
+        tender_vm_destroy(r.g.vm);
+    }
+    printf("stop-race: %d runs stopped or halted, no stray signal\n", n);
+    return 0;
+}
+
 /* Create, load and run with the sandbox on, then return: no destroy. */
 static void *confined_thread(void *p)
 {
@@ -298,6 +354,8 @@ static int confined(int n, const char *elf)
 
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "stop-race") == 0)
+        return stop_race(atoi(argv[2]), argv[3]);
     if (argc == 4 && strcmp(argv[1], "confined") == 0)
         return confined(atoi(argv[2]), argv[3]);
     if (argc == 4 && strcmp(argv[1], "parallel") == 0)
@@ -307,6 +365,6 @@ int main(int argc, char **argv)
     if (argc == 4 && strcmp(argv[1], "churn") == 0)
         return churn(atoi(argv[2]), argv[3]);
     fprintf(stderr, "usage: multi-vm parallel N ELF | stop ELF | "
-                    "churn N ELF | confined N ELF\n");
+                    "churn N ELF | confined N ELF | stop-race N ELF\n");
     return 2;
 }

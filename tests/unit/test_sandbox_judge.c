@@ -171,11 +171,10 @@ static void third_args(struct values *s)
 static const struct {
     uint32_t arch;
     uint32_t nr_bits;
-    const char *name;
 } callers[] = {
-    {AUDIT_ARCH_X86_64, 0, "x86_64"},
-    {AUDIT_ARCH_X86_64, X32_BIT, "x32"},
-    {AUDIT_ARCH_I386, 0, "i386"},
+    {AUDIT_ARCH_X86_64, 0},       /* x86_64 */
+    {AUDIT_ARCH_X86_64, X32_BIT}, /* x32 */
+    {AUDIT_ARCH_I386, 0},         /* i386 */
 };
 
 /*

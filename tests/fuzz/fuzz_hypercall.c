@@ -92,11 +92,11 @@ static struct hvt_mft_entry mft_entry(const char *name, uint32_t type)
     return e;
 }
 
-/* The manifest and boot info where place_boot_info() (vm.c) puts them. */
-static void place_manifest(void)
+/* The monitor's own copy of the manifest, as tender_vm_load_buffer() (vm.c)
+ * makes it before the modules attach. */
+static void make_manifest(void)
 {
-    uint64_t mft_gpa = HVT_BOOT_INFO_GPA + sizeof(struct hvt_boot_info);
-    struct hvt_mft *mft = (struct hvt_mft *)(vm->mem.base + mft_gpa);
+    struct hvt_mft *mft = (struct hvt_mft *)vm->mft_store;
 
     mft->version = HVT_MFT_VERSION;
     mft->entries = 4;
@@ -105,9 +105,21 @@ static void place_manifest(void)
     mft->e[2] = mft_entry("big", HVT_MFT_DEV_BLOCK_BASIC);
     mft->e[3] = mft_entry("net0", HVT_MFT_DEV_NET_BASIC);
     vm->mft = mft;
-    vm->boot_info = (struct hvt_boot_info *)(vm->mem.base + HVT_BOOT_INFO_GPA);
-    vm->boot_info->mem_size = vm->mem.size;
-    vm->boot_info->mft_gpa = mft_gpa;
+    vm->mft_size = sizeof(*mft) + 4 * sizeof(mft->e[0]);
+}
+
+/* The boot info and the guest's copy of the manifest, where
+ * place_boot_info() (vm.c) puts them once the modules have attached. */
+static void place_boot_info(void)
+{
+    uint64_t mft_gpa = HVT_BOOT_INFO_GPA + sizeof(struct hvt_boot_info);
+    struct hvt_boot_info *bi =
+        (struct hvt_boot_info *)(vm->mem.base + HVT_BOOT_INFO_GPA);
+
+    memcpy(vm->mem.base + mft_gpa, vm->mft, vm->mft_size);
+    bi->mem_size = vm->mem.size;
+    bi->mft_gpa = mft_gpa;
+    bi->host_features = vm->host_features;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -138,7 +150,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     args[2] = (struct tender_dev_arg){"block-sector-size", "big", "4096"};
     vm->dev_args = args;
     vm->n_dev_args = 3;
-    place_manifest();
+    make_manifest();
     for (size_t i = 0; tender_modules[i] != NULL; i++) {
         if (i >= VM_MAX_MODULES)
             fail("too many modules");
@@ -148,7 +160,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             fail("cannot attach a module without KVM");
         }
     }
-    vm->boot_info->host_features = vm->host_features;
+    place_boot_info();
     unlink(disk);
     unlink(big);
     free(disk);

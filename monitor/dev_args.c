@@ -5,18 +5,6 @@
 #include "error.h"
 #include "manifest.h"
 
-const char *dev_type_word(uint32_t type)
-{
-    switch (type) {
-    case HVT_MFT_DEV_NET_BASIC:
-        return "network";
-    case HVT_MFT_DEV_BLOCK_BASIC:
-        return "block";
-    default:
-        return "reserved";
-    }
-}
-
 static int has_key(const char *const *keys, const char *key)
 {
     for (; *keys != NULL; keys++)
@@ -65,12 +53,12 @@ static const char *target_of(const struct tender_vm *vm,
         if (n == 0)
             tnd_fail(err, TENDER_E_CONFIG,
                      "%s: the guest declares no %s device", label,
-                     dev_type_word(type));
+                     manifest_type_name(type));
         else
             tnd_fail(err, TENDER_E_CONFIG,
                      "%s: the guest declares %u %s devices: name one, as "
                      "in --%s:%s=...",
-                     label, n, dev_type_word(type), a->key, only);
+                     label, n, manifest_type_name(type), a->key, only);
         return NULL;
     }
     e = manifest_find(vm->mft, a->name);
@@ -82,7 +70,7 @@ static const char *target_of(const struct tender_vm *vm,
     if (e->type != type) {
         tnd_fail(err, TENDER_E_CONFIG,
                  "%s: '%s' is a %s device, not a %s device", label, a->name,
-                 dev_type_word(e->type), dev_type_word(type));
+                 manifest_type_name(e->type), manifest_type_name(type));
         return NULL;
     }
     return e->name;

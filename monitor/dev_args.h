@@ -32,7 +32,4 @@ const struct tender_dev_arg *dev_arg_for(const struct tender_vm *vm,
 /* "--KEY:NAME=VALUE" or "--KEY=VALUE", as the user typed it. */
 void dev_arg_label(const struct tender_dev_arg *a, char *buf, size_t len);
 
-/* "network" or "block": the type as the messages name it. */
-const char *dev_type_word(uint32_t type);
-
 #endif

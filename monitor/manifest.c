@@ -92,7 +92,7 @@ const char *manifest_type_name(uint32_t type)
     case HVT_MFT_DEV_BLOCK_BASIC:
         return "block";
     case HVT_MFT_DEV_NET_BASIC:
-        return "net";
+        return "network";
     default:
         return "reserved";
     }

@@ -15,6 +15,7 @@ int manifest_validate(const void *desc, size_t size, struct tender_error *err);
 /* The entry named name, or NULL. */
 struct hvt_mft_entry *manifest_find(struct hvt_mft *mft, const char *name);
 
+/* "block" or "network": the type as messages name it. */
 const char *manifest_type_name(uint32_t type);
 
 /* Does the manifest declare a device of type (HVT_MFT_DEV_*)? */

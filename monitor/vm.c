@@ -281,7 +281,8 @@ static int attach_modules(struct tender_vm *vm, struct tender_error *err)
                             "the guest declares %s device '%s' but nothing "
                             "is attached to it (use --%s:%s=...)",
                             manifest_type_name(e->type), e->name,
-                            manifest_type_name(e->type), e->name);
+                            e->type == HVT_MFT_DEV_NET_BASIC ? "net" : "block",
+                            e->name);
     }
     return 0;
 }

@@ -45,10 +45,10 @@ expect_status 240
 expect_one_line_error "'disk' is a block device, not a network device"
 run_tender ping.elf 10.0.0.2
 expect_status 240
-expect_one_line_error "declares net device 'service' but nothing is attached"
+expect_one_line_error "declares network device 'service' but nothing is attached to it (use --net:service="
 run_tender --net:a=tap0 net_two.elf 10.0.1.2 10.0.2.2
 expect_status 240
-expect_one_line_error "declares net device 'b' but nothing is attached"
+expect_one_line_error "declares network device 'b' but nothing is attached"
 run_tender --net=tap0 net_two.elf 10.0.1.2 10.0.2.2
 expect_status 240
 expect_one_line_error "declares 2 network devices: name one"

@@ -29,7 +29,9 @@ static enum hc_result hc_walltime(struct tender_vm *vm, void *argp, void *ctx)
  */
 static void console_stdout(struct tender_vm *vm, const char *data, size_t len)
 {
-    while (len > 0) {
+    /* A stop may come between two writes, or before the first: a write
+     * interrupted after part of its data returns that count, not EINTR. */
+    while (len > 0 && !vm->stop_requested) {
         ssize_t n = write(STDOUT_FILENO, data, len);
 
         if (n < 0 && errno == EINTR && !vm->stop_requested)
@@ -56,20 +58,22 @@ static enum hc_result hc_puts(struct tender_vm *vm, void *argp, void *ctx)
     return HC_CONTINUE;
 }
 
-/* ts minus the time since start, or zero once it has passed. */
+/*
+ * ts minus the time since start, or zero once it has passed.  Unsigned:
+ * a guest's timeout may be up to 2^64 - 1 ns, which fits there.
+ */
 static void time_left(struct timespec *ts, const struct timespec *start)
 {
     struct timespec now;
-    int64_t left;
+    uint64_t total, elapsed, left;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    left = (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec -
-           ((int64_t)(now.tv_sec - start->tv_sec) * 1000000000LL +
-            (now.tv_nsec - start->tv_nsec));
-    if (left < 0)
-        left = 0;
-    ts->tv_sec = (time_t)(left / 1000000000LL);
-    ts->tv_nsec = (long)(left % 1000000000LL);
+    total = (uint64_t)ts->tv_sec * 1000000000ULL + (uint64_t)ts->tv_nsec;
+    elapsed = (uint64_t)(now.tv_sec - start->tv_sec) * 1000000000ULL +
+              (uint64_t)now.tv_nsec - (uint64_t)start->tv_nsec;
+    left = total > elapsed ? total - elapsed : 0;
+    ts->tv_sec = (time_t)(left / 1000000000ULL);
+    ts->tv_nsec = (long)(left % 1000000000ULL);
 }
 
 /*
@@ -86,6 +90,9 @@ static int wait_for_input(struct tender_vm *vm, struct pollfd *fds,
 
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
+        /* A stop whose signal came before this sleep began. */
+        if (vm->stop_requested)
+            return 0;
         n = ppoll(fds, (nfds_t)vm->n_poll_fds, &left, NULL);
         if (n >= 0 || errno != EINTR || vm->stop_requested)
             return n;

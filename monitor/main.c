@@ -154,7 +154,7 @@ static void close_inherited_fds(const struct cli_options *opts)
             const char *v = opts->dev_args[i].value;
             int fd = parse_fd_ref(v);
 
-            if (fd >= (int)from && (unsigned)fd < next_kept)
+            if (fd >= 0 && (unsigned)fd >= from && (unsigned)fd < next_kept)
                 next_kept = (unsigned)fd;
         }
         if (next_kept == UINT_MAX) {

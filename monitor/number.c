@@ -11,9 +11,10 @@ int parse_decimal(const char *text, uint64_t max, uint64_t *value)
     for (const char *p = text; *p != '\0'; p++) {
         if (*p < '0' || *p > '9')
             return NUMBER_NOT_DECIMAL;
-        /* Checked before it can overflow: n <= max, so n * 10 + 9 fits
-         * whenever max < UINT64_MAX / 10. */
-        if (n > (max - (uint64_t)(*p - '0')) / 10) {
+        uint64_t digit = (uint64_t)(*p - '0');
+
+        /* n * 10 + digit <= max, tested without overflow. */
+        if (digit > max || n > (max - digit) / 10) {
             for (p++; *p != '\0'; p++)
                 if (*p < '0' || *p > '9')
                     return NUMBER_NOT_DECIMAL;

@@ -141,7 +141,8 @@ TENDER_API int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
 /*
  * Ask a VM to stop: tender_vm_run() returns TENDER_STOP_REQUESTED soon
  * after, or the VM does not start.  Async-signal-safe, callable from any
- * thread or signal handler, while the VM exists.
+ * thread or signal handler, while the VM exists, except from a thread
+ * another VM's sandbox confines (docs/embedding.md).
  */
 TENDER_API void tender_vm_request_stop(struct tender_vm *vm);
 TENDER_API void tender_vm_destroy(struct tender_vm *vm);

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmdline.h"
@@ -157,6 +158,10 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
     *vmp = NULL;
     if (check_mem_size(mem_size, err) < 0)
         return -1;
+    if (cfg->n_dev_args > TENDER_MAX_DEV_ARGS)
+        return tnd_fail(err, TENDER_E_CONFIG,
+                        "%zu device arguments, more than %d", cfg->n_dev_args,
+                        TENDER_MAX_DEV_ARGS);
     vm = vm_alloc();
     if (vm == NULL)
         return tnd_fail(err, TENDER_E_SYSTEM, "out of memory");
@@ -404,40 +409,58 @@ static int confine(struct tender_vm *vm, struct tender_error *err)
     return sandbox_apply(vm, err);
 }
 
-/* Back to idle, once no stop request is signalling this thread. */
+/*
+ * Back to idle, once no stop request is signalling this thread.  Saying
+ * that it is leaving first ends new signals, so a host that keeps asking
+ * cannot hold the thread here.
+ */
 static void leave_run_state(struct tender_vm *vm)
 {
-    for (;;) {
-        int state = atomic_load(&vm->run_state);
+    int active = RUN_ACTIVE;
 
-        if (state != RUN_KICKING &&
-            atomic_compare_exchange_weak(&vm->run_state, &state, RUN_IDLE))
-            return;
-    }
+    atomic_store(&vm->leaving, 1);
+    while (!atomic_compare_exchange_weak(&vm->run_state, &active, RUN_IDLE))
+        active = RUN_ACTIVE;
 }
 
 int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
                   struct tender_error *err)
 {
-    int rc;
+    int idle = RUN_IDLE, rc;
 
     if (!vm->loaded)
         return tnd_fail(err, TENDER_E_STATE, "no guest is loaded");
-    if (atomic_load(&vm->run_state) != RUN_IDLE)
-        return tnd_fail(err, TENDER_E_STATE, "the VM is already running");
     if (vm->finished)
         return tnd_fail(err, TENDER_E_STATE, "the guest has already stopped");
+    if (!atomic_compare_exchange_strong(&vm->run_state, &idle, RUN_STARTING))
+        return tnd_fail(err, TENDER_E_STATE, "the VM is already running");
+    /* One run per VM, even one whose confinement failed half-way. */
+    vm->finished = 1;
     vm->vcpu_thread = pthread_self();
+    atomic_store(&vm->leaving, 0);
     prepare_kick_signal(vm);
-    if (vm->sandbox && confine(vm, err) < 0)
+    if (vm->sandbox && confine(vm, err) < 0) {
+        atomic_store(&vm->run_state, RUN_IDLE);
         return -1;
+    }
     atomic_store(&vm->run_state, RUN_ACTIVE);
     rc = vcpu_loop(vm, err);
     leave_run_state(vm);
-    vm->finished = 1;
     if (rc == 0 && exit != NULL)
         *exit = vm->exit;
     return rc;
+}
+
+#define KICK_INTERVAL_NS 1000000ULL
+
+/* Async-signal-safe (clock_gettime is), for tender_vm_request_stop. */
+static unsigned long long monotonic_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (unsigned long long)ts.tv_sec * 1000000000ULL +
+           (unsigned long long)ts.tv_nsec;
 }
 
 void tender_vm_request_stop(struct tender_vm *vm)
@@ -448,19 +471,23 @@ void tender_vm_request_stop(struct tender_vm *vm)
     if (vm->run != NULL)
         vm->run->immediate_exit = 1;
     /*
-     * Signal the vCPU thread once, only while it runs the guest, and hold
-     * it in tender_vm_run meanwhile: a thread that has returned, and
-     * perhaps exited, must never be signalled.  One signal is enough:
-     * whatever it interrupts (KVM_RUN, POLL, a console write) sees
-     * stop_requested, and immediate_exit covers a KVM_RUN not yet entered.
-     * On the vCPU thread itself (a signal handler there), KVM_RUN is
-     * already interrupted.
+     * Signal the vCPU thread only while it runs the guest, and hold it in
+     * tender_vm_run meanwhile: a thread that has returned, and perhaps
+     * exited, must never be signalled.  A later request signals again (a
+     * signal that lands just before a blocking call begins is lost), but
+     * at most once a millisecond: the kick signal is a real-time one, and
+     * a host that asks in a loop must not queue thousands of them.  On the
+     * vCPU thread itself (a signal handler there), KVM_RUN is already
+     * interrupted.
      */
-    if (!atomic_compare_exchange_strong(&vm->run_state, &active, RUN_KICKING))
+    if (atomic_load(&vm->leaving) ||
+        monotonic_ns() - atomic_load(&vm->last_kick_ns) < KICK_INTERVAL_NS ||
+        !atomic_compare_exchange_strong(&vm->run_state, &active, RUN_KICKING))
         return;
+    atomic_store(&vm->last_kick_ns, monotonic_ns());
     if (!pthread_equal(pthread_self(), vm->vcpu_thread))
         pthread_kill(vm->vcpu_thread, vm->kick_signal);
-    atomic_store(&vm->run_state, RUN_KICKED);
+    atomic_store(&vm->run_state, RUN_ACTIVE);
 }
 
 void tender_vm_destroy(struct tender_vm *vm)

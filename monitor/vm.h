@@ -63,7 +63,7 @@ struct gpa_range {
 
 #define VM_MAX_RO_RANGES 64
 
-enum vm_run_state { RUN_IDLE, RUN_ACTIVE, RUN_KICKING, RUN_KICKED };
+enum vm_run_state { RUN_IDLE, RUN_STARTING, RUN_ACTIVE, RUN_KICKING };
 
 struct tender_vm {
     int kvm_fd;
@@ -110,13 +110,16 @@ struct tender_vm {
     int test_forbidden_syscall; /* test builds: make one after sandboxing */
     volatile sig_atomic_t stop_requested;
     /*
-     * RUN_IDLE, RUN_ACTIVE while vcpu_thread runs the guest, RUN_KICKING
-     * while a stop request signals that thread, RUN_KICKED once it has
-     * (one signal per run is enough).  The thread does not return from
-     * tender_vm_run (and so cannot exit) while the signal is being sent.
-     * Atomic, so a signal handler may request a stop.
+     * RUN_IDLE; RUN_STARTING while tender_vm_run prepares; RUN_ACTIVE while
+     * vcpu_thread runs the guest; RUN_KICKING while a stop request signals
+     * that thread, which does not return from tender_vm_run (and so cannot
+     * exit) meanwhile.  leaving: the thread is on its way out, so stop
+     * requests no longer signal it.  Atomic, so a signal handler may
+     * request a stop.
      */
     atomic_int run_state;
+    atomic_int leaving;
+    atomic_ullong last_kick_ns; /* CLOCK_MONOTONIC of the last signal sent */
     int finished;
     pthread_t vcpu_thread;
     struct tender_exit exit;

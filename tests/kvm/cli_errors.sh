@@ -14,6 +14,11 @@ expect_one_line_error "not a whole number"
 run_tender --mem=8192 raw_hvt.elf
 expect_status 240
 expect_one_line_error "more than 4096"
+# The highest descriptor number as an @FD value: refused in one line
+# (closing the inherited descriptors around it once looped forever).
+run_tender --net=@2147483647 raw_hvt.elf
+expect_status 240
+expect_one_line_error "the guest declares no network device"
 run_tender --frobnicate raw_hvt.elf
 expect_status 240
 expect_one_line_error "unknown option --frobnicate"

@@ -30,6 +30,26 @@ START_TEST(test_create_bad_mem)
 }
 END_TEST
 
+/* More device arguments than the checks look at: refused, not half-read. */
+START_TEST(test_create_too_many_dev_args)
+{
+    static struct tender_dev_arg args[TENDER_MAX_DEV_ARGS + 1];
+    struct tender_config cfg;
+    struct tender_error err = {0};
+    struct tender_vm *vm = (struct tender_vm *)&cfg;
+
+    for (size_t i = 0; i < TENDER_MAX_DEV_ARGS + 1; i++)
+        args[i] = (struct tender_dev_arg){"block", NULL, "disk.img"};
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.dev_args = args;
+    cfg.n_dev_args = TENDER_MAX_DEV_ARGS + 1;
+    ck_assert_int_eq(tender_vm_create(&cfg, &vm, &err), -1);
+    ck_assert_ptr_null(vm);
+    ck_assert_int_eq(err.code, TENDER_E_CONFIG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "device arguments"));
+}
+END_TEST
+
 START_TEST(test_check_missing_file)
 {
     struct tender_error err = {0};
@@ -126,6 +146,7 @@ Suite *api_suite(void)
     TCase *tc = tcase_create("errors");
 
     tcase_add_test(tc, test_create_bad_mem);
+    tcase_add_test(tc, test_create_too_many_dev_args);
     tcase_add_test(tc, test_check_missing_file);
     tcase_add_test(tc, test_check_directory);
     tcase_add_test(tc, test_check_bad_buffer);

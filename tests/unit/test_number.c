@@ -28,6 +28,11 @@ static const struct {
     {"1 ", 10, NUMBER_NOT_DECIMAL, 0},
     {"2M", 10, NUMBER_NOT_DECIMAL, 0},
     {"0x10", 100, NUMBER_NOT_DECIMAL, 0},
+    /* A maximum below 9: a digit alone may exceed it. */
+    {"9", 5, NUMBER_TOO_LARGE, 0},
+    {"5", 5, 0, 5},
+    {"0", 0, 0, 0},
+    {"1", 0, NUMBER_TOO_LARGE, 0},
 };
 
 START_TEST(test_decimal)

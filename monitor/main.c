@@ -100,24 +100,31 @@ static int exit_status(const struct tender_exit *e)
 }
 
 /*
- * After the guest ran, the sandbox allows write() but not the writev()
- * that stdio uses: format, then write the line in one call.
+ * One "tender: ..." line on stderr.  Once the guest runs, the sandbox
+ * allows write() but not the writev() that stdio uses: format, then write
+ * the line in one call.
  */
+static void stderr_line(const char *msg)
+{
+    char line[600];
+    int len = snprintf(line, sizeof(line), "tender: %s\n", msg);
+
+    if (len > 0 && write(STDERR_FILENO, line, (size_t)len) < 0)
+        return; /* Nowhere left to report to. */
+}
+
 static void report(const struct tender_exit *e)
 {
-    char what[256], line[300];
-    int len = 0;
+    char what[256];
 
     if (e->reason == TENDER_STOP_REQUESTED) {
-        len = snprintf(line, sizeof(line),
-                       "tender: guest stopped by signal %d (%s)\n",
-                       (int)stop_signal, strsignal((int)stop_signal));
+        snprintf(what, sizeof(what), "guest stopped by signal %d (%s)",
+                 (int)stop_signal, strsignal((int)stop_signal));
+        stderr_line(what);
     } else if (e->reason != TENDER_STOP_HALT || e->status == 255) {
         tender_exit_describe(e, what, sizeof(what));
-        len = snprintf(line, sizeof(line), "tender: %s\n", what);
+        stderr_line(what);
     }
-    if (len > 0 && write(STDERR_FILENO, line, (size_t)len) < 0)
-        return;
 }
 
 /* Close [lo, hi]: in one call where the kernel has close_range (5.9). */
@@ -167,15 +174,11 @@ static void close_inherited_fds(const struct cli_options *opts)
     }
 }
 
-/* Library log lines, one write each: stdio is not allowed in the sandbox. */
+/* The library's log lines. */
 static void log_to_stderr(void *opaque, const char *msg)
 {
-    char line[600];
-    int len = snprintf(line, sizeof(line), "tender: %s\n", msg);
-
     (void)opaque;
-    if (len > 0 && write(STDERR_FILENO, line, (size_t)len) < 0)
-        return; /* Nowhere left to report to. */
+    stderr_line(msg);
 }
 
 int main(int argc, char **argv)
@@ -227,11 +230,7 @@ int main(int argc, char **argv)
     if (stop_signal)
         tender_vm_request_stop(vm);
     if (tender_vm_run(vm, &e, &err) < 0) {
-        char line[300];
-        int len = snprintf(line, sizeof(line), "tender: %s\n", err.msg);
-
-        if (write(STDERR_FILENO, line, (size_t)len) < 0)
-            _exit(EXIT_KVM_ERROR);
+        stderr_line(err.msg);
         _exit(err.code == TENDER_E_KVM ? EXIT_KVM_ERROR : EXIT_SETUP);
     }
     /* The sandboxed thread may not unmap or close: just leave. */

@@ -39,6 +39,9 @@ static const char usage[] =
     " (default 512)\n"
     "  --hugepages                back guest memory with transparent huge "
     "pages\n"
+    "  --dumpcore[=DIR]           on an abnormal stop, write an ELF core"
+    " file\n"
+    "                             DIR/core.NAME.PID (default DIR: .)\n"
     "%s"
     "  --help                     show this help and exit\n"
     "  --version                  show the version and exit\n"
@@ -105,16 +108,22 @@ static int exit_status(const struct tender_exit *e)
  */
 static void report(const struct tender_exit *e)
 {
-    char what[256], line[300];
+    char what[256], core[TENDER_CORE_PATH_MAX + 300], line[1200];
     int len = 0;
 
+    /* The core, or why there is none, ends the stop line. */
+    core[0] = '\0';
+    if (e->core_path[0] != '\0')
+        snprintf(core, sizeof(core), "; core dumped to %s", e->core_path);
+    else if (e->core_error[0] != '\0')
+        snprintf(core, sizeof(core), "; no core: %s", e->core_error);
     if (e->reason == TENDER_STOP_REQUESTED) {
         len = snprintf(line, sizeof(line),
-                       "tender: guest stopped by signal %d (%s)\n",
-                       (int)stop_signal, strsignal((int)stop_signal));
+                       "tender: guest stopped by signal %d (%s)%s\n",
+                       (int)stop_signal, strsignal((int)stop_signal), core);
     } else if (e->reason != TENDER_STOP_HALT || e->status == 255) {
         tender_exit_describe(e, what, sizeof(what));
-        len = snprintf(line, sizeof(line), "tender: %s\n", what);
+        len = snprintf(line, sizeof(line), "tender: %s%s\n", what, core);
     }
     if (len > 0 && write(STDERR_FILENO, line, (size_t)len) < 0)
         return;

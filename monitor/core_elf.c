@@ -171,8 +171,8 @@ static int put_note(int fd, const struct core_image *img, uint64_t off)
     return put(fd, &note, sizeof(note), off);
 }
 
-static void set_phdr(Elf64_Phdr *ph, uint32_t type, uint64_t off,
-                     uint64_t addr, uint64_t filesz, uint64_t memsz)
+static void set_phdr(Elf64_Phdr *ph, uint32_t type, uint64_t off, uint64_t addr,
+                     uint64_t filesz, uint64_t memsz)
 {
     memset(ph, 0, sizeof(*ph));
     ph->p_type = type;

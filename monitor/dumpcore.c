@@ -27,8 +27,8 @@
 #define VECTOR_MF 16
 #define VECTOR_XM 19
 
-int dumpcore_init(struct tender_vm *vm, const char *dir,
-                  const char *guest_name, struct tender_error *err)
+int dumpcore_init(struct tender_vm *vm, const char *dir, const char *guest_name,
+                  struct tender_error *err)
 {
     struct vm_core *c = &vm->core;
 
@@ -44,8 +44,8 @@ int dumpcore_init(struct tender_vm *vm, const char *dir,
     snprintf(c->dir, sizeof(c->dir), "%s", dir);
     c->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (c->dir_fd < 0)
-        return tnd_fail_errno(err, TENDER_E_CONFIG, errno,
-                              "core directory %s", dir);
+        return tnd_fail_errno(err, TENDER_E_CONFIG, errno, "core directory %s",
+                              dir);
     /* Root passes this check whatever the mode; others learn early. */
     if (faccessat(c->dir_fd, ".", W_OK | X_OK, AT_EACCESS) < 0)
         return tnd_fail_errno(err, TENDER_E_CONFIG, errno,
@@ -64,8 +64,8 @@ void dumpcore_name_from_path(struct tender_vm *vm, const char *path)
         len -= 4;
     if (len == 0 || strcmp(vm->core.guest_name, "guest") != 0)
         return;
-    snprintf(vm->core.guest_name, sizeof(vm->core.guest_name), "%.*s",
-             (int)len, base);
+    snprintf(vm->core.guest_name, sizeof(vm->core.guest_name), "%.*s", (int)len,
+             base);
 }
 
 int dumpcore_prepare(struct tender_vm *vm, struct tender_error *err)
@@ -137,15 +137,33 @@ static void regs_from_vcpu(const struct tender_vm *vm, struct core_regs *r)
     const struct kvm_regs *k = &vm->run->s.regs.regs;
     const struct kvm_sregs *s = &vm->run->s.regs.sregs;
 
-    *r = (struct core_regs){
-        .r15 = k->r15, .r14 = k->r14, .r13 = k->r13, .r12 = k->r12,
-        .rbp = k->rbp, .rbx = k->rbx, .r11 = k->r11, .r10 = k->r10,
-        .r9 = k->r9,   .r8 = k->r8,   .rax = k->rax, .rcx = k->rcx,
-        .rdx = k->rdx, .rsi = k->rsi, .rdi = k->rdi, .orig_rax = ~0ULL,
-        .rip = k->rip, .cs = s->cs.selector, .eflags = k->rflags,
-        .rsp = k->rsp, .ss = s->ss.selector, .fs_base = s->fs.base,
-        .gs_base = s->gs.base, .ds = s->ds.selector, .es = s->es.selector,
-        .fs = s->fs.selector, .gs = s->gs.selector};
+    *r = (struct core_regs){.r15 = k->r15,
+                            .r14 = k->r14,
+                            .r13 = k->r13,
+                            .r12 = k->r12,
+                            .rbp = k->rbp,
+                            .rbx = k->rbx,
+                            .r11 = k->r11,
+                            .r10 = k->r10,
+                            .r9 = k->r9,
+                            .r8 = k->r8,
+                            .rax = k->rax,
+                            .rcx = k->rcx,
+                            .rdx = k->rdx,
+                            .rsi = k->rsi,
+                            .rdi = k->rdi,
+                            .orig_rax = ~0ULL,
+                            .rip = k->rip,
+                            .cs = s->cs.selector,
+                            .eflags = k->rflags,
+                            .rsp = k->rsp,
+                            .ss = s->ss.selector,
+                            .fs_base = s->fs.base,
+                            .gs_base = s->gs.base,
+                            .ds = s->ds.selector,
+                            .es = s->es.selector,
+                            .fs = s->fs.selector,
+                            .gs = s->gs.selector};
 }
 
 /* The faulting context from the trap frame; the rest from the vCPU. */
@@ -163,8 +181,8 @@ static void regs_from_frame(const struct tender_trap_frame *f,
 /* Create the file and move it onto the reserved number; 0 or errno. */
 static int open_core(struct vm_core *c)
 {
-    long fd = syscall(SYS_openat, c->dir_fd, c->file_name,
-                      DUMPCORE_OPEN_FLAGS, 0600);
+    long fd =
+        syscall(SYS_openat, c->dir_fd, c->file_name, DUMPCORE_OPEN_FLAGS, 0600);
 
     if (fd < 0)
         return errno;

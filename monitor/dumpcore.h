@@ -11,11 +11,12 @@
 
 /* The one way the sandbox lets the vCPU thread open a file: a new core
  * file, never an existing file or a link (sandbox_policy.c). */
-#define DUMPCORE_OPEN_FLAGS (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
+#define DUMPCORE_OPEN_FLAGS                                                    \
+    (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
 
 /* Open dir (NULL: core dumps stay off) for vm; 0 or -1. */
-int dumpcore_init(struct tender_vm *vm, const char *dir,
-                  const char *guest_name, struct tender_error *err);
+int dumpcore_init(struct tender_vm *vm, const char *dir, const char *guest_name,
+                  struct tender_error *err);
 
 /* The guest's name from its ELF file's path, unless one was given. */
 void dumpcore_name_from_path(struct tender_vm *vm, const char *path);

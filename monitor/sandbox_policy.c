@@ -66,8 +66,7 @@ int sandbox_core_fd_for(const struct tender_vm *vm,
 {
     if (vm->core.dir_fd < 0)
         return -1;
-    return r->core_fd == SANDBOX_CORE_DIR ? vm->core.dir_fd
-                                          : vm->core.slot_fd;
+    return r->core_fd == SANDBOX_CORE_DIR ? vm->core.dir_fd : vm->core.slot_fd;
 }
 
 size_t sandbox_fds_for(const struct tender_vm *vm, unsigned op, int *fds,

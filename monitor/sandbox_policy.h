@@ -19,9 +19,9 @@
 #include "vm.h"
 
 enum sandbox_rule_kind {
-    SANDBOX_ANY,       /* allowed whatever its arguments */
-    SANDBOX_PINNED,    /* allowed only with argument arg equal to value */
-    SANDBOX_VM_FDS,    /* allowed only on the VM's descriptors for op */
+    SANDBOX_ANY,        /* allowed whatever its arguments */
+    SANDBOX_PINNED,     /* allowed only with argument arg equal to value */
+    SANDBOX_VM_FDS,     /* allowed only on the VM's descriptors for op */
     SANDBOX_VCPU_IOCTL, /* only request value, only on the VM's vCPU */
     /*
      * Only with core dumps on (dumpcore.c): argument arg equal to the
@@ -39,9 +39,9 @@ enum sandbox_core_fd {
 struct sandbox_rule {
     int nr; /* x86_64 syscall number */
     enum sandbox_rule_kind kind;
-    unsigned arg;   /* SANDBOX_PINNED: which argument (0-5) */
-    uint32_t value; /* SANDBOX_PINNED, SANDBOX_VCPU_IOCTL */
-    unsigned op;    /* SANDBOX_VM_FDS: one enum sandbox_op bit */
+    unsigned arg;                 /* SANDBOX_PINNED: which argument (0-5) */
+    uint32_t value;               /* SANDBOX_PINNED, SANDBOX_VCPU_IOCTL */
+    unsigned op;                  /* SANDBOX_VM_FDS: one enum sandbox_op bit */
     enum sandbox_core_fd core_fd; /* SANDBOX_CORE */
 };
 

@@ -343,8 +343,7 @@ static int use_file(struct tender_vm *vm, const char *path, uint64_t mem_size,
     if (vm != NULL) {
         dumpcore_name_from_path(vm, path);
         rc = tender_vm_load_buffer(vm, file, len, err);
-    }
-    else
+    } else
         rc = tender_guest_check_buffer(file, len, mem_size, err);
     free(file);
     if (rc < 0)
@@ -438,8 +437,7 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
         return tnd_fail(err, TENDER_E_STATE, "the guest has already stopped");
     vm->vcpu_thread = pthread_self();
     prepare_kick_signal(vm);
-    if (dumpcore_prepare(vm, err) < 0 ||
-        (vm->sandbox && confine(vm, err) < 0))
+    if (dumpcore_prepare(vm, err) < 0 || (vm->sandbox && confine(vm, err) < 0))
         return -1;
     atomic_store(&vm->run_state, RUN_ACTIVE);
     rc = vcpu_loop(vm, err);

@@ -95,7 +95,8 @@ START_TEST(zero_pages_are_skipped)
         ck_assert_uint_eq(ph->p_vaddr, want[i].addr * PAGE);
         ck_assert_uint_eq(ph->p_paddr, want[i].addr * PAGE);
         ck_assert_uint_eq(ph->p_memsz, want[i].pages * PAGE);
-        ck_assert_uint_eq(ph->p_filesz, want[i].data ? want[i].pages * PAGE : 0);
+        ck_assert_uint_eq(ph->p_filesz,
+                          want[i].data ? want[i].pages * PAGE : 0);
         if (!want[i].data)
             continue;
         ck_assert_uint_eq(ph->p_offset % PAGE, 0);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -86,15 +87,20 @@ int dumpcore_prepare(struct tender_vm *vm, struct tender_error *err)
 
 void dumpcore_note_halt(struct tender_vm *vm, uint64_t cookie_gpa)
 {
-    const struct tender_trap_cookie *ck;
+    struct tender_trap_cookie ck;
+    const void *p;
 
     if (vm->core.dir_fd < 0 || cookie_gpa == 0)
         return;
-    ck = guest_mem_ptr(&vm->mem, cookie_gpa, sizeof(*ck));
-    if (ck == NULL || ck->magic != TENDER_TRAP_COOKIE_MAGIC ||
-        ck->size != sizeof(ck->frame))
+    /* A copy: the guest may place the cookie at any address, aligned or
+     * not, and change it from another vCPU while we read it. */
+    p = guest_mem_ptr(&vm->mem, cookie_gpa, sizeof(ck));
+    if (p == NULL)
         return;
-    vm->core.frame = ck->frame;
+    memcpy(&ck, p, sizeof(ck));
+    if (ck.magic != TENDER_TRAP_COOKIE_MAGIC || ck.size != sizeof(ck.frame))
+        return;
+    vm->core.frame = ck.frame;
     vm->core.have_frame = 1;
 }
 
@@ -178,6 +184,22 @@ static void regs_from_frame(const struct tender_trap_frame *f,
     r->rsp = f->rsp, r->ss = f->ss;
 }
 
+/*
+ * A message or path, cut short if need be: dumpcore_init keeps the
+ * directory short enough for the path, an error may lose its end.
+ */
+static void set_line(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_line(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+}
+
 /* Create the file and move it onto the reserved number; 0 or errno. */
 static int open_core(struct vm_core *c)
 {
@@ -210,12 +232,12 @@ void dumpcore_after_stop(struct tender_vm *vm)
     if (rc == 0)
         rc = core_elf_write(c->slot_fd, &img);
     if (rc != 0) {
-        snprintf(vm->exit.core_error, sizeof(vm->exit.core_error),
+        set_line(vm->exit.core_error, sizeof(vm->exit.core_error),
                  "cannot write core %s/%s: %s", c->dir, c->file_name,
                  strerror(rc));
         return;
     }
-    snprintf(vm->exit.core_path, sizeof(vm->exit.core_path), "%s/%s", c->dir,
+    set_line(vm->exit.core_path, sizeof(vm->exit.core_path), "%s/%s", c->dir,
              c->file_name);
 }
 

@@ -117,6 +117,33 @@ struct hvt_hc_halt {
     uint32_t pad_;
 };
 
+/*
+ * Extension (tender's own, not hvt's): the trap-frame cookie.  A guest
+ * that aborts (exit status HVT_EXIT_ABORT) from an exception handler may
+ * pass this struct as HALT's cookie, so that the monitor can report the
+ * registers of the faulting context rather than those of the handler
+ * (tender --dumpcore writes them into the core file).  The magic tells it
+ * apart from any other cookie; a monitor that does not know it, such as
+ * solo5-hvt, ignores it.  tender's guest kernel builds the frame in
+ * boot.S (trap_common) and passes it from trap.c.
+ */
+#define TENDER_TRAP_COOKIE_MAGIC 0x50415254524e4454ULL /* "TDNRTRAP" */
+
+struct tender_trap_frame {
+    uint64_t cr2;
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector;
+    uint64_t error; /* 0 for vectors without an error code */
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+struct tender_trap_cookie {
+    uint64_t magic; /* TENDER_TRAP_COOKIE_MAGIC */
+    uint64_t size;  /* sizeof(struct tender_trap_frame): the layout's version */
+    struct tender_trap_frame frame;
+};
+
 /* Boot information, placed at HVT_BOOT_INFO_GPA; RDI holds its address. */
 #define HVT_BOOT_INFO_GPA 0x10000
 #define HVT_CMDLINE_MAX 8192 /* bytes, with the terminating NUL */
@@ -280,6 +307,12 @@ HVT_ABI_CHECK(struct hvt_boot_info, mft_gpa, 32);
 HVT_ABI_CHECK(struct hvt_boot_info, host_features, 40);
 HVT_ABI_CHECK(struct hvt_boot_info, guest_features, 44);
 HVT_ABI_CHECK(struct hvt_boot_info, net_ring_gpa, 48);
+
+_Static_assert(sizeof(struct tender_trap_frame) == 184, "trap frame size");
+HVT_ABI_CHECK(struct tender_trap_frame, rip, 144);
+HVT_ABI_CHECK(struct tender_trap_cookie, frame, 16);
+_Static_assert(sizeof(struct tender_trap_cookie) <= HVT_HALT_COOKIE_MAX,
+               "trap cookie size");
 
 _Static_assert(sizeof(struct hvt_note_header) == 20, "note header size");
 _Static_assert(sizeof(struct hvt_abi_note_desc) == 16, "abi note size");

@@ -89,6 +89,18 @@ static int parse_option(const char *arg, struct cli_options *opts,
         opts->cfg.hugepages = 1;
         return 0;
     }
+    /* Core files: in the current directory unless a directory is given. */
+    if (strcmp(arg, "--dumpcore") == 0) {
+        opts->cfg.core_dir = ".";
+        return 0;
+    }
+    if (strncmp(arg, "--dumpcore=", 11) == 0) {
+        if (arg[11] == '\0')
+            return tnd_fail(err, TENDER_E_CONFIG,
+                            "--dumpcore= needs a directory");
+        opts->cfg.core_dir = arg + 11;
+        return 0;
+    }
     if (strncmp(arg, "--mem=", 6) == 0)
         return parse_mem(arg + 6, opts, err);
     if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0')

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dumpcore.h"
 #include "module.h"
 
 static enum hc_result hc_walltime(struct tender_vm *vm, void *argp, void *ctx)
@@ -140,6 +141,8 @@ static enum hc_result hc_halt(struct tender_vm *vm, void *argp, void *ctx)
         vm->exit.status = HVT_EXIT_ABORT;
     else
         vm->exit.status = arg->exit_status;
+    if (vm->exit.status == HVT_EXIT_ABORT)
+        dumpcore_note_halt(vm, arg->cookie_gpa);
     return HC_HALT;
 }
 

@@ -39,6 +39,9 @@ static const char usage[] =
     " (default 512)\n"
     "  --hugepages                back guest memory with transparent huge "
     "pages\n"
+    "  --dumpcore[=DIR]           on an abnormal stop, write an ELF core"
+    " file\n"
+    "                             DIR/core.NAME.PID (default DIR: .)\n"
     "%s"
     "  --help                     show this help and exit\n"
     "  --version                  show the version and exit\n"
@@ -106,7 +109,7 @@ static int exit_status(const struct tender_exit *e)
  */
 static void stderr_line(const char *msg)
 {
-    char line[600];
+    char line[1200];
     int len = snprintf(line, sizeof(line), "tender: %s\n", msg);
 
     if (len > 0 && write(STDERR_FILENO, line, (size_t)len) < 0)
@@ -115,15 +118,22 @@ static void stderr_line(const char *msg)
 
 static void report(const struct tender_exit *e)
 {
-    char what[256];
+    char what[256], core[TENDER_CORE_PATH_MAX + 300], msg[1100];
 
+    /* The core, or why there is none, ends the stop line. */
+    core[0] = '\0';
+    if (e->core_path[0] != '\0')
+        snprintf(core, sizeof(core), "; core dumped to %s", e->core_path);
+    else if (e->core_error[0] != '\0')
+        snprintf(core, sizeof(core), "; no core: %s", e->core_error);
     if (e->reason == TENDER_STOP_REQUESTED) {
-        snprintf(what, sizeof(what), "guest stopped by signal %d (%s)",
-                 (int)stop_signal, strsignal((int)stop_signal));
-        stderr_line(what);
+        snprintf(msg, sizeof(msg), "guest stopped by signal %d (%s)%s",
+                 (int)stop_signal, strsignal((int)stop_signal), core);
+        stderr_line(msg);
     } else if (e->reason != TENDER_STOP_HALT || e->status == 255) {
         tender_exit_describe(e, what, sizeof(what));
-        stderr_line(what);
+        snprintf(msg, sizeof(msg), "%s%s", what, core);
+        stderr_line(msg);
     }
 }
 

@@ -118,6 +118,23 @@ static void emit_vcpu_ioctl(struct bpf_buf *b, const struct tender_vm *vm,
     emit_ret(b, SECCOMP_RET_ALLOW);
 }
 
+/* Core dumps: one descriptor argument and argument 2, both pinned. */
+static void emit_core(struct bpf_buf *b, const struct tender_vm *vm,
+                      const struct sandbox_rule *r)
+{
+    int fd = sandbox_core_fd_for(vm, r);
+
+    if (fd < 0)
+        return;
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 6);
+    emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(r->arg), 0, 0);
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)fd, 0, 3);
+    emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(2), 0, 0);
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
+    emit_ret(b, SECCOMP_RET_ALLOW);
+    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+}
+
 static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
                       const struct sandbox_rule *r)
 {
@@ -133,6 +150,9 @@ static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
         break;
     case SANDBOX_VCPU_IOCTL:
         emit_vcpu_ioctl(b, vm, r);
+        break;
+    case SANDBOX_CORE:
+        emit_core(b, vm, r);
         break;
     }
 }

@@ -75,6 +75,12 @@ static int add_rule(scmp_filter_ctx ctx, const struct tender_vm *vm,
         cmp[0] = low32_eq(0, (uint32_t)vm->vcpu_fd);
         cmp[1] = low32_eq(1, r->value);
         return allow(ctx, r->nr, 2, cmp);
+    case SANDBOX_CORE:
+        if (sandbox_core_fd_for(vm, r) < 0)
+            return 0;
+        cmp[0] = low32_eq(r->arg, (uint32_t)sandbox_core_fd_for(vm, r));
+        cmp[1] = low32_eq(2, r->value);
+        return allow(ctx, r->nr, 2, cmp);
     }
     return -1;
 }

@@ -2,12 +2,14 @@
  * The sandbox's policy table (sandbox_policy.h; docs/security.md lists it
  * with the reason for each line).
  */
+#include <fcntl.h>
 #include <linux/kvm.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "dumpcore.h"
 #include "sandbox_policy.h"
 
 const struct sandbox_rule sandbox_policy[] = {
@@ -41,10 +43,31 @@ const struct sandbox_rule sandbox_policy[] = {
     {.nr = SYS_fdatasync, .kind = SANDBOX_VM_FDS, .op = SANDBOX_FDATASYNC},
     /* Running the guest. */
     {.nr = SYS_ioctl, .kind = SANDBOX_VCPU_IOCTL, .value = KVM_RUN},
+    /* Core dumps, only when on: create a new file in the core directory
+     * (O_EXCL: never an existing one), move it onto the reserved number,
+     * whose pwrite64 is then allowed like a device's. */
+    {.nr = SYS_openat,
+     .kind = SANDBOX_CORE,
+     .arg = 0,
+     .core_fd = SANDBOX_CORE_DIR,
+     .value = DUMPCORE_OPEN_FLAGS},
+    {.nr = SYS_dup3,
+     .kind = SANDBOX_CORE,
+     .arg = 1,
+     .core_fd = SANDBOX_CORE_SLOT,
+     .value = O_CLOEXEC},
 };
 
 const size_t sandbox_policy_len =
     sizeof(sandbox_policy) / sizeof(sandbox_policy[0]);
+
+int sandbox_core_fd_for(const struct tender_vm *vm,
+                        const struct sandbox_rule *r)
+{
+    if (vm->core.dir_fd < 0)
+        return -1;
+    return r->core_fd == SANDBOX_CORE_DIR ? vm->core.dir_fd : vm->core.slot_fd;
+}
 
 size_t sandbox_fds_for(const struct tender_vm *vm, unsigned op, int *fds,
                        size_t max)

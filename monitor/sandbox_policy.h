@@ -19,18 +19,30 @@
 #include "vm.h"
 
 enum sandbox_rule_kind {
-    SANDBOX_ANY,       /* allowed whatever its arguments */
-    SANDBOX_PINNED,    /* allowed only with argument arg equal to value */
-    SANDBOX_VM_FDS,    /* allowed only on the VM's descriptors for op */
-    SANDBOX_VCPU_IOCTL /* only request value, only on the VM's vCPU */
+    SANDBOX_ANY,        /* allowed whatever its arguments */
+    SANDBOX_PINNED,     /* allowed only with argument arg equal to value */
+    SANDBOX_VM_FDS,     /* allowed only on the VM's descriptors for op */
+    SANDBOX_VCPU_IOCTL, /* only request value, only on the VM's vCPU */
+    /*
+     * Only with core dumps on (dumpcore.c): argument arg equal to the
+     * VM's core descriptor core_fd and argument 2 equal to value.
+     * Without core dumps the rule adds nothing to the filter.
+     */
+    SANDBOX_CORE
+};
+
+enum sandbox_core_fd {
+    SANDBOX_CORE_DIR, /* the core directory */
+    SANDBOX_CORE_SLOT /* the number reserved for the core file */
 };
 
 struct sandbox_rule {
     int nr; /* x86_64 syscall number */
     enum sandbox_rule_kind kind;
-    unsigned arg;   /* SANDBOX_PINNED: which argument (0-5) */
-    uint32_t value; /* SANDBOX_PINNED, SANDBOX_VCPU_IOCTL */
-    unsigned op;    /* SANDBOX_VM_FDS: one enum sandbox_op bit */
+    unsigned arg;                 /* SANDBOX_PINNED: which argument (0-5) */
+    uint32_t value;               /* SANDBOX_PINNED, SANDBOX_VCPU_IOCTL */
+    unsigned op;                  /* SANDBOX_VM_FDS: one enum sandbox_op bit */
+    enum sandbox_core_fd core_fd; /* SANDBOX_CORE */
 };
 
 /* The rules, in the order the hand-written filter tests them. */
@@ -44,6 +56,10 @@ extern const size_t sandbox_policy_len;
  */
 size_t sandbox_fds_for(const struct tender_vm *vm, unsigned op, int *fds,
                        size_t max);
+
+/* SANDBOX_CORE: the VM's descriptor for rule r, or -1 (no core dumps). */
+int sandbox_core_fd_for(const struct tender_vm *vm,
+                        const struct sandbox_rule *r);
 
 /* Room enough for sandbox_fds_for's answer. */
 #define SANDBOX_MAX_FDS_PER_OP (VM_MAX_SANDBOX_FDS + 2)

@@ -50,6 +50,8 @@ enum tender_stop {
     TENDER_STOP_REQUESTED  /* tender_vm_request_stop() was called */
 };
 
+#define TENDER_CORE_PATH_MAX 512
+
 /* What tender_vm_run() reports; status is valid for TENDER_STOP_HALT. */
 struct tender_exit {
     enum tender_stop reason;
@@ -57,6 +59,13 @@ struct tender_exit {
     uint64_t rip;    /* where the vCPU was when it stopped */
     uint64_t detail; /* reason-specific: port, address or KVM exit code */
     uint64_t exits;  /* VM exits while it ran (each hypercall is one) */
+    /*
+     * With tender_config.core_dir: the core file written for this stop
+     * ("" if none was due), or why none could be (one line, "" if none
+     * failed).  The stop itself is reported as ever either way.
+     */
+    char core_path[TENDER_CORE_PATH_MAX];
+    char core_error[256];
 };
 
 /* Receives the guest's console output; must not call back into the VM. */
@@ -115,6 +124,16 @@ struct tender_config {
     int hugepages;
     tender_log_fn log; /* NULL: such lines are dropped */
     void *log_opaque;
+    /*
+     * Non-NULL: when the guest stops abnormally (any stop but a HALT with
+     * a status other than 255), write an ELF core file of it into this
+     * directory, named core.NAME.PID (docs/debugging.md).  The directory
+     * is opened by tender_vm_create(); the file is created only then.
+     */
+    const char *core_dir;
+    /* NAME in the core's file name; NULL: the ELF file's name without
+     * ".elf", or "guest" for an image loaded from a buffer. */
+    const char *guest_name;
 };
 
 struct tender_vm;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "dumpcore.h"
 #include "elf_load.h"
 #include "error.h"
 #include "guest_file.h"
@@ -131,7 +132,11 @@ static int create_vcpu(struct tender_vm *vm, struct tender_error *err)
                               "cannot map the vCPU's run area");
     vm->run = run;
     vm->run_size = (size_t)size;
+    /* Synced on every exit, so the sandboxed thread needs no ioctl to
+     * read them; a core dump needs the segments (FS base) too. */
     vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+    if (vm->core.dir_fd >= 0)
+        vm->run->kvm_valid_regs |= KVM_SYNC_X86_SREGS;
     khz = ioctl(vm->vcpu_fd, KVM_GET_TSC_KHZ, 0);
     if (khz <= 0)
         return tnd_fail_errno(err, TENDER_E_KVM, errno, "KVM_GET_TSC_KHZ");
@@ -146,6 +151,7 @@ static struct tender_vm *vm_alloc(void)
     if (vm == NULL)
         return NULL;
     vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
+    vm->core.dir_fd = vm->core.slot_fd = vm->core.file_fd = -1;
     return vm;
 }
 
@@ -178,6 +184,7 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
 #endif
     if (cmdline_build(vm->cmdline, sizeof(vm->cmdline), cfg->guest_argc,
                       cfg->guest_argv, err) < 0 ||
+        dumpcore_init(vm, cfg->core_dir, cfg->guest_name, err) < 0 ||
         open_kvm(vm, err) < 0)
         goto fail;
     vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
@@ -338,9 +345,10 @@ static int use_file(struct tender_vm *vm, const char *path, uint64_t mem_size,
 
     if (file == NULL)
         return -1;
-    if (vm != NULL)
+    if (vm != NULL) {
+        dumpcore_name_from_path(vm, path);
         rc = tender_vm_load_buffer(vm, file, len, err);
-    else
+    } else
         rc = tender_guest_check_buffer(file, len, mem_size, err);
     free(file);
     if (rc < 0)
@@ -439,13 +447,16 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
     vm->vcpu_thread = pthread_self();
     atomic_store(&vm->leaving, 0);
     prepare_kick_signal(vm);
-    if (vm->sandbox && confine(vm, err) < 0) {
+    if (dumpcore_prepare(vm, err) < 0 ||
+        (vm->sandbox && confine(vm, err) < 0)) {
         atomic_store(&vm->run_state, RUN_IDLE);
         return -1;
     }
     atomic_store(&vm->run_state, RUN_ACTIVE);
     rc = vcpu_loop(vm, err);
     leave_run_state(vm);
+    if (rc == 0)
+        dumpcore_after_stop(vm);
     if (rc == 0 && exit != NULL)
         *exit = vm->exit;
     return rc;
@@ -507,6 +518,7 @@ void tender_vm_destroy(struct tender_vm *vm)
         close(vm->vm_fd);
     if (vm->kvm_fd >= 0)
         close(vm->kvm_fd);
+    dumpcore_release(vm);
     free(vm);
 }
 

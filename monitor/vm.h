@@ -65,6 +65,18 @@ struct gpa_range {
 
 enum vm_run_state { RUN_IDLE, RUN_STARTING, RUN_ACTIVE, RUN_KICKING };
 
+/* Core dumps (dumpcore.c); dir_fd is -1 when they are off. */
+struct vm_core {
+    int dir_fd;  /* the directory, opened at set-up */
+    int slot_fd; /* a number reserved at set-up for the core file */
+    int file_fd; /* what openat() returned, dup3()'d onto slot_fd */
+    char dir[TENDER_CORE_PATH_MAX];
+    char guest_name[64];
+    char file_name[128];
+    int have_frame; /* frame came with an abort's halt cookie */
+    struct tender_trap_frame frame;
+};
+
 struct tender_vm {
     int kvm_fd;
     int vm_fd;
@@ -123,6 +135,7 @@ struct tender_vm {
     int finished;
     pthread_t vcpu_thread;
     struct tender_exit exit;
+    struct vm_core core;
 };
 
 int vm_register_hypercall(struct tender_vm *vm, unsigned nr, uint64_t arg_size,

@@ -11,19 +11,11 @@
 
 /*
  * The frame that trap_common in boot.S builds, lowest address first: what
- * it pushed, then what the stub pushed, then what the CPU pushed.  184
- * bytes, well within the monitor's 512-byte cookie limit.
+ * it pushed, then what the stub pushed, then what the CPU pushed.  Its
+ * layout is the ABI's struct tender_trap_frame (abi/hvt_abi.h), which the
+ * monitor reads from the halt cookie.
  */
-struct trap_frame {
-    uint64_t cr2;
-    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-    uint64_t vector;
-    uint64_t error; /* 0 for vectors without an error code */
-    uint64_t rip, cs, rflags, rsp, ss;
-};
-_Static_assert(sizeof(struct trap_frame) <= HVT_HALT_COOKIE_MAX,
-               "trap frame too big for a halt cookie");
+#define trap_frame tender_trap_frame
 
 #define VECTOR_PAGE_FAULT 14
 
@@ -39,7 +31,7 @@ static const char *const vector_names[32] = {
  * inside guest memory even when the frame sits at the very top of it.
  */
 static union {
-    struct trap_frame frame;
+    struct tender_trap_cookie c;
     uint8_t bytes[HVT_HALT_COOKIE_MAX];
 } cookie;
 
@@ -67,6 +59,8 @@ void trap_handler(struct trap_frame *tf)
         snprintf(line + n, sizeof(line) - (size_t)n, " cr2=0x%lx", tf->cr2);
     console_puts(line);
     console_puts("\n");
-    cookie.frame = *tf;
+    cookie.c.magic = TENDER_TRAP_COOKIE_MAGIC;
+    cookie.c.size = sizeof(cookie.c.frame);
+    cookie.c.frame = *tf;
     halt(HVT_EXIT_ABORT, &cookie);
 }

@@ -122,7 +122,8 @@ END_TEST
 
 START_TEST(test_exit_describe)
 {
-    struct tender_exit e = {TENDER_STOP_HALT, 3, 0x100000, 0, 0};
+    struct tender_exit e = {
+        .reason = TENDER_STOP_HALT, .status = 3, .rip = 0x100000};
     char line[256];
 
     tender_exit_describe(&e, line, sizeof(line));

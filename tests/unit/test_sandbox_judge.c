@@ -30,10 +30,11 @@
 #include <unistd.h>
 
 #include "bpf_run.h"
+#include "dumpcore.h"
 #include "sandbox.h"
 
 #define X32_BIT 0x40000000u
-#define MAX_VALUES (3 * (VM_MAX_SANDBOX_FDS + 6))
+#define MAX_VALUES (3 * (VM_MAX_SANDBOX_FDS + 7))
 #define MAX_SHOWN 10
 
 /* Upper halves: the kernel ignores them for the int arguments compared,
@@ -119,6 +120,18 @@ static struct tender_vm *vm_many_devices(void)
     return vm;
 }
 
+/* Core dumps on: openat on the directory (4), dup3 onto the reserved
+ * number (11), pwrite64 on it. */
+static struct tender_vm *vm_dumpcore(void)
+{
+    struct tender_vm *vm = vm_tap_and_disk();
+
+    vm->core.dir_fd = 4;
+    vm->core.slot_fd = 11;
+    ck_assert_int_eq(vm_sandbox_allow(vm, 11, SANDBOX_PWRITE), 0);
+    return vm;
+}
+
 static void build_both(const struct tender_vm *vm, struct filters *f,
                        const char *name)
 {
@@ -140,6 +153,7 @@ static void first_args(const struct tender_vm *vm, struct values *s)
     for (uint32_t fd = 0; fd <= 2; fd++) /* also SIG_BLOCK.. SIG_SETMASK */
         add_with_upper_halves(s, fd);
     add_with_upper_halves(s, (uint32_t)vm->vcpu_fd);
+    add_with_upper_halves(s, 4); /* vm_dumpcore's directory */
     for (int i = 0; i < vm->n_sandbox_fds; i++) {
         add_with_upper_halves(s, (uint32_t)vm->sandbox_fd[i].fd);
         if (vm->sandbox_fd[i].fd > top)
@@ -155,6 +169,9 @@ static void second_args(struct values *s)
     add_value(s, KVM_RUN);
     add_value(s, KVM_RUN | DIRTY);
     add_value(s, KVM_GET_REGS);
+    add_value(s, 11); /* vm_dumpcore's reserved number, for dup3 */
+    add_value(s, 11 | DIRTY);
+    add_value(s, 12);
     add_value(s, KVM_SET_REGS);
 }
 
@@ -165,6 +182,11 @@ static void third_args(struct values *s)
     add_value(s, MADV_DONTNEED | DIRTY);
     add_value(s, MADV_WILLNEED);
     add_value(s, MADV_FREE);
+    /* openat's and dup3's flags (dumpcore.h), right and nearly so. */
+    add_value(s, DUMPCORE_OPEN_FLAGS);
+    add_value(s, DUMPCORE_OPEN_FLAGS | DIRTY);
+    add_value(s, DUMPCORE_OPEN_FLAGS & ~O_EXCL);
+    add_value(s, O_RDONLY | O_CLOEXEC);
 }
 
 /* How the call reaches the filter: its arch field and number. */
@@ -267,6 +289,12 @@ static void judge(const struct tender_vm *vm, const char *name)
 START_TEST(judge_tap_and_disk)
 {
     judge(vm_tap_and_disk(), "a tap, a disk");
+}
+END_TEST
+
+START_TEST(judge_dumpcore)
+{
+    judge(vm_dumpcore(), "dumpcore");
 }
 END_TEST
 
@@ -418,6 +446,7 @@ static Suite *sandbox_judge_suite(void)
     tcase_add_test(tc, judge_tap_and_disk);
     tcase_add_test(tc, judge_no_devices);
     tcase_add_test(tc, judge_many_devices);
+    tcase_add_test(tc, judge_dumpcore);
     suite_add_tcase(s, tc);
     tc = tcase_create("kernel");
     tcase_add_test(tc, kernel_sample);

@@ -18,6 +18,7 @@ int main(void)
     srunner_add_suite(runner, block_suite());
     srunner_add_suite(runner, api_suite());
     srunner_add_suite(runner, guest_file_suite());
+    srunner_add_suite(runner, core_elf_suite());
     srunner_add_suite(runner, number_suite());
     srunner_add_suite(runner, exports_suite());
     srunner_run_all(runner, CK_NORMAL);

@@ -14,5 +14,6 @@ Suite *api_suite(void);
 Suite *guest_file_suite(void);
 Suite *number_suite(void);
 Suite *exports_suite(void);
+Suite *core_elf_suite(void);
 
 #endif

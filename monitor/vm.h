@@ -120,6 +120,7 @@ struct tender_vm {
     int finished;
     pthread_t vcpu_thread;
     struct tender_exit exit;
+    struct gdb_stub *gdb; /* NULL unless a debugger is wanted */
 };
 
 int vm_register_hypercall(struct tender_vm *vm, unsigned nr, uint64_t arg_size,

@@ -2,13 +2,17 @@
  * KVM glue of the gdb stub: registers, memory through the guest's page
  * tables, and breakpoints.
  *
- * Software breakpoints (Z0) are int3 bytes written into guest memory,
- * with KVM_GUESTDBG_USE_SW_BP so that each one exits to us rather than to
- * the guest's own #BP handler.  The guest's text is mapped read-only in
- * the monitor (vm.c, protect_segments), so a write there makes its one
+ * Hardware breakpoints (Z1) and watchpoints (Z2-Z4) use DR0-DR3 through
+ * KVM_SET_GUEST_DEBUG.  So do software breakpoints (Z0) while one of the
+ * four is free: nothing is written into the guest, and they work where
+ * int3 does not reach us (KVM nested in QEMU's TCG, as in the emulated
+ * test host, delivers a guest's int3 to the guest whatever the exception
+ * intercepts say).  Beyond four, a Z0 is an int3 byte written into guest
+ * memory, with KVM_GUESTDBG_USE_SW_BP so that it exits to us rather than
+ * to the guest's #BP handler.  The guest's text is mapped read-only in
+ * the monitor (vm.c, protect_segments), so such a write makes its one
  * host page writable for the copy and read-only again at once; the guest
- * never sees the window, since its vCPU is stopped.  Hardware breakpoints
- * (Z1) and watchpoints (Z2-Z4) use DR0-DR3 through KVM_SET_GUEST_DEBUG.
+ * never sees the window, since its vCPU is stopped.
  */
 #include <errno.h>
 #include <linux/kvm.h>
@@ -67,10 +71,10 @@ int gdb_kvm_get_regs(struct tender_vm *vm, uint64_t vals[GDB_NUM_REGS])
 /* The kvm_regs field of gdb register regno (0-17), or NULL. */
 static __u64 *gpr_field(struct kvm_regs *r, int regno)
 {
-    __u64 *const map[18] = {
-        &r->rax, &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi,
-        &r->rbp, &r->rsp, &r->r8,  &r->r9,  &r->r10, &r->r11,
-        &r->r12, &r->r13, &r->r14, &r->r15, &r->rip, &r->rflags};
+    __u64 *const map[18] = {&r->rax, &r->rbx, &r->rcx,   &r->rdx, &r->rsi,
+                            &r->rdi, &r->rbp, &r->rsp,   &r->r8,  &r->r9,
+                            &r->r10, &r->r11, &r->r12,   &r->r13, &r->r14,
+                            &r->r15, &r->rip, &r->rflags};
 
     return regno >= 0 && regno < 18 ? map[regno] : NULL;
 }
@@ -204,10 +208,15 @@ static int remove_sw(struct tender_vm *vm, struct gdb_kvm *k, uint64_t addr)
     return 0;
 }
 
+static int is_exec(enum gdb_bp_type type)
+{
+    return type == GDB_BP_SW || type == GDB_BP_HW;
+}
+
 /* x86 debug registers watch 1, 2, 4 or 8 aligned bytes. */
 static int hw_len_ok(enum gdb_bp_type type, uint64_t addr, uint64_t len)
 {
-    if (type == GDB_BP_HW)
+    if (is_exec(type))
         return 1;
     return (len == 1 || len == 2 || len == 4 || len == 8) &&
            (addr & (len - 1)) == 0;
@@ -223,7 +232,7 @@ static int insert_hw(struct gdb_kvm *k, enum gdb_bp_type type, uint64_t addr,
             k->hw[i].used = 1;
             k->hw[i].type = type;
             k->hw[i].addr = addr;
-            k->hw[i].len = type == GDB_BP_HW ? 1 : (unsigned)len;
+            k->hw[i].len = is_exec(type) ? 1 : (unsigned)len;
             return 0;
         }
     }
@@ -233,6 +242,8 @@ static int insert_hw(struct gdb_kvm *k, enum gdb_bp_type type, uint64_t addr,
 int gdb_kvm_insert(struct tender_vm *vm, struct gdb_kvm *k,
                    enum gdb_bp_type type, uint64_t addr, uint64_t len)
 {
+    if (type == GDB_BP_SW && insert_hw(k, type, addr, len) == 0)
+        return 0;
     if (type == GDB_BP_SW)
         return insert_sw(vm, k, addr);
     return insert_hw(k, type, addr, len);
@@ -241,18 +252,16 @@ int gdb_kvm_insert(struct tender_vm *vm, struct gdb_kvm *k,
 int gdb_kvm_remove(struct tender_vm *vm, struct gdb_kvm *k,
                    enum gdb_bp_type type, uint64_t addr, uint64_t len)
 {
-    if (type == GDB_BP_SW)
-        return remove_sw(vm, k, addr);
     for (int i = 0; i < GDB_MAX_HW_BP; i++) {
         struct gdb_hw_bp *h = &k->hw[i];
 
         if (h->used && h->type == type && h->addr == addr &&
-            (type == GDB_BP_HW || h->len == len)) {
+            (is_exec(type) || h->len == len)) {
             h->used = 0;
             return 0;
         }
     }
-    return 0;
+    return type == GDB_BP_SW ? remove_sw(vm, k, addr) : 0;
 }
 
 void gdb_kvm_remove_all(struct tender_vm *vm, struct gdb_kvm *k)
@@ -266,10 +275,10 @@ void gdb_kvm_remove_all(struct tender_vm *vm, struct gdb_kvm *k)
 /* DR7's enable, R/W and LEN bits for slot i. */
 static uint64_t dr7_bits(const struct gdb_hw_bp *h, int i)
 {
-    uint64_t rw = h->type == GDB_BP_HW ? 0 : h->type == GDB_WP_WRITE ? 1 : 3;
+    uint64_t rw = is_exec(h->type) ? 0 : h->type == GDB_WP_WRITE ? 1 : 3;
     uint64_t len = h->len == 8 ? 2 : h->len == 4 ? 3 : h->len == 2 ? 1 : 0;
 
-    if (h->type == GDB_BP_HW)
+    if (is_exec(h->type))
         len = 0;
     return (1ULL << (2 * i)) | rw << (16 + 4 * i) | len << (18 + 4 * i);
 }
@@ -295,9 +304,8 @@ int gdb_kvm_arm(struct tender_vm *vm, const struct gdb_kvm *k, int enable,
     return ioctl(vm->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg);
 }
 
-enum gdb_trap gdb_kvm_trap(const struct tender_vm *vm,
-                           const struct gdb_kvm *k, enum gdb_bp_type *type,
-                           uint64_t *addr)
+enum gdb_trap gdb_kvm_trap(const struct tender_vm *vm, const struct gdb_kvm *k,
+                           enum gdb_bp_type *type, uint64_t *addr)
 {
     const struct kvm_debug_exit_arch *d = &vm->run->debug.arch;
 
@@ -308,6 +316,8 @@ enum gdb_trap gdb_kvm_trap(const struct tender_vm *vm,
             continue;
         *type = k->hw[i].type;
         *addr = k->hw[i].addr;
+        if (k->hw[i].type == GDB_BP_SW)
+            return GDB_TRAP_SWBP;
         return k->hw[i].type == GDB_BP_HW ? GDB_TRAP_HWBP : GDB_TRAP_WATCH;
     }
     /* Anything else (DR6.BS, single step) is a step. */

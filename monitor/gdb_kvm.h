@@ -81,8 +81,7 @@ int gdb_kvm_arm(struct tender_vm *vm, const struct gdb_kvm *k, int enable,
                 int step);
 
 /* Decode vm->run's debug exit; *addr is a watchpoint's address. */
-enum gdb_trap gdb_kvm_trap(const struct tender_vm *vm,
-                           const struct gdb_kvm *k, enum gdb_bp_type *type,
-                           uint64_t *addr);
+enum gdb_trap gdb_kvm_trap(const struct tender_vm *vm, const struct gdb_kvm *k,
+                           enum gdb_bp_type *type, uint64_t *addr);
 
 #endif

@@ -25,8 +25,7 @@ static int listen_unix(const char *path, char *where, size_t where_len,
     memset(&sa, 0, sizeof(sa));
     sa.sun_family = AF_UNIX;
     if (strlen(path) >= sizeof(sa.sun_path))
-        return tnd_fail(err, TENDER_E_CONFIG, "--gdb=%s: path too long",
-                        path);
+        return tnd_fail(err, TENDER_E_CONFIG, "--gdb=%s: path too long", path);
     strcpy(sa.sun_path, path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
@@ -54,8 +53,7 @@ static int listen_tcp(uint64_t port, char *where, size_t where_len,
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (fd < 0 ||
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-        bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        listen(fd, 1) < 0) {
+        bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
         int e = errno;
 
         if (fd >= 0)
@@ -75,8 +73,7 @@ int gdb_listen(const char *spec, char *where, size_t where_len,
 
     if (strchr(spec, '/') != NULL)
         return listen_unix(spec, where, where_len, err);
-    if (*spec != '\0' &&
-        (parse_decimal(spec, 65535, &port) != 0 || port == 0))
+    if (*spec != '\0' && (parse_decimal(spec, 65535, &port) != 0 || port == 0))
         return tnd_fail(err, TENDER_E_CONFIG,
                         "--gdb=%s: not a port (1-65535) or a path with a /",
                         spec);

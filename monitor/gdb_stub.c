@@ -36,8 +36,13 @@
 #define GDB_SIGSEGV 11
 #define WATCH_POLL_MS 100
 
-enum resume { RESUME_NONE, RESUME_CONT, RESUME_STEP, RESUME_DETACH,
-              RESUME_KILL };
+enum resume {
+    RESUME_NONE,
+    RESUME_CONT,
+    RESUME_STEP,
+    RESUME_DETACH,
+    RESUME_KILL
+};
 
 struct gdb_stub {
     int listen_fd;
@@ -739,8 +744,8 @@ static int connect_debugger(struct tender_vm *vm, struct gdb_stub *g,
     int listening = 0;
     socklen_t len = sizeof(listening);
 
-    if (getsockopt(g->listen_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening,
-                   &len) < 0 ||
+    if (getsockopt(g->listen_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) <
+            0 ||
         !listening) {
         g->fd = dup(g->listen_fd);
         if (g->fd < 0)

@@ -45,8 +45,8 @@ int guest_vaddr_translate(const struct guest_mem *mem, uint64_t cr3,
         if (read_entry(mem, table, (unsigned)(va >> shift) & 511, &entry) < 0)
             return -1;
         /* A 1 GiB or 2 MiB page ends the walk at the PDPT or PD. */
-        if (shift == 12 || ((shift == 30 || shift == 21) &&
-                            (entry & PTE_LARGE))) {
+        if (shift == 12 ||
+            ((shift == 30 || shift == 21) && (entry & PTE_LARGE))) {
             uint64_t base = entry & PTE_ADDR_MASK & ~(page - 1);
 
             *gpa = base + (va & (page - 1));

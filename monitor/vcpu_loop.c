@@ -130,8 +130,8 @@ static int wait_for_debugger(struct tender_vm *vm, struct tender_error *err)
         return 0;
     rc = gdb_stub_start(vm, err);
     if (rc > 0)
-        stop(vm, vm->stop_requested ? TENDER_STOP_REQUESTED
-                                    : TENDER_STOP_DEBUGGER,
+        stop(vm,
+             vm->stop_requested ? TENDER_STOP_REQUESTED : TENDER_STOP_DEBUGGER,
              0);
     return rc;
 }
@@ -143,8 +143,7 @@ static int debugger_interrupt(struct tender_vm *vm)
 
     if (vm->gdb == NULL || !gdb_stub_interrupted(vm, &kill) || !kill)
         return 0;
-    stop(vm, vm->stop_requested ? TENDER_STOP_REQUESTED
-                                : TENDER_STOP_DEBUGGER,
+    stop(vm, vm->stop_requested ? TENDER_STOP_REQUESTED : TENDER_STOP_DEBUGGER,
          0);
     return 1;
 }

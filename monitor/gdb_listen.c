@@ -26,7 +26,7 @@ static int listen_unix(const char *path, char *where, size_t where_len,
     sa.sun_family = AF_UNIX;
     if (strlen(path) >= sizeof(sa.sun_path))
         return tnd_fail(err, TENDER_E_CONFIG, "--gdb=%s: path too long", path);
-    strcpy(sa.sun_path, path);
+    memcpy(sa.sun_path, path, strlen(path) + 1);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
         listen(fd, 1) < 0) {

@@ -101,6 +101,10 @@ static int parse_option(const char *arg, struct cli_options *opts,
         opts->cfg.core_dir = arg + 11;
         return 0;
     }
+    if (strcmp(arg, "--gdb") == 0 || strncmp(arg, "--gdb=", 6) == 0) {
+        opts->gdb = arg[5] == '=' ? arg + 6 : "";
+        return 0;
+    }
     if (strncmp(arg, "--mem=", 6) == 0)
         return parse_mem(arg + 6, opts, err);
     if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0')

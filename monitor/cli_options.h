@@ -11,6 +11,7 @@ struct cli_options {
     const char *elf_path;
     struct tender_config cfg;
     int mem_rounded; /* --mem was odd: cfg.mem_size is the even size near */
+    const char *gdb; /* --gdb's value ("" for the default port), or NULL */
     struct tender_dev_arg dev_args[TENDER_MAX_DEV_ARGS];
     /* Copies of the "key:name" of each "--key:name=value", split. */
     char dev_arg_text[TENDER_MAX_DEV_ARGS][128];

@@ -55,6 +55,9 @@ void tender_exit_describe(const struct tender_exit *e, char *buf, size_t len)
                  "rip=0x%llx)",
                  d, rip);
         break;
+    case TENDER_STOP_DEBUGGER:
+        snprintf(buf, len, "guest killed by the debugger (rip=0x%llx)", rip);
+        break;
     case TENDER_STOP_REQUESTED:
     default:
         snprintf(buf, len, "guest stopped on request (rip=0x%llx)", rip);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli_options.h"
+#include "gdb_listen.h"
 #include "module.h"
 #include "number.h"
 #include "tender.h"
@@ -42,6 +43,9 @@ static const char usage[] =
     "  --dumpcore[=DIR]           on an abnormal stop, write an ELF core"
     " file\n"
     "                             DIR/core.NAME.PID (default DIR: .)\n"
+    "  --gdb[=PORT|=PATH]         wait for gdb on 127.0.0.1:PORT (default"
+    " 1234)\n"
+    "                             or a unix socket PATH; no sandbox then\n"
     "%s"
     "  --help                     show this help and exit\n"
     "  --version                  show the version and exit\n"
@@ -95,6 +99,7 @@ static int exit_status(const struct tender_exit *e)
     case TENDER_STOP_MEM_FAULT:
         return EXIT_MEM_FAULT;
     case TENDER_STOP_REQUESTED:
+    case TENDER_STOP_DEBUGGER:
         return EXIT_SIGNAL;
     case TENDER_STOP_KVM_ERROR:
     default:
@@ -191,6 +196,23 @@ static void log_to_stderr(void *opaque, const char *msg)
     stderr_line(msg);
 }
 
+/* --gdb: listen, and say where, before the guest waits for gdb. */
+static int listen_for_gdb(struct cli_options *opts)
+{
+    struct tender_error err;
+    char where[128];
+    int fd = gdb_listen(opts->gdb, where, sizeof(where), &err);
+
+    if (fd < 0) {
+        fprintf(stderr, "tender: %s\n", err.msg);
+        return -1;
+    }
+    opts->cfg.gdb = 1;
+    opts->cfg.gdb_fd = fd;
+    fprintf(stderr, "tender: waiting for gdb on %s\n", where);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct cli_options opts;
@@ -225,7 +247,9 @@ int main(int argc, char **argv)
     }
     close_inherited_fds(&opts);
     catch_stop_signals();
-    opts.cfg.sandbox = 1;
+    opts.cfg.sandbox = opts.gdb == NULL;
+    if (opts.gdb != NULL && listen_for_gdb(&opts) < 0)
+        return EXIT_SETUP;
     opts.cfg.log = log_to_stderr;
     if (tender_vm_create(&opts.cfg, &vm, &err) < 0) {
         fprintf(stderr, "tender: %s\n", err.msg);

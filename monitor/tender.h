@@ -47,7 +47,8 @@ enum tender_stop {
     TENDER_STOP_TRIPLE_FAULT,  /* the vCPU shut down */
     TENDER_STOP_MEM_FAULT,     /* a write to memory the host maps read-only */
     TENDER_STOP_KVM_ERROR, /* internal error, failed entry or unknown exit */
-    TENDER_STOP_REQUESTED  /* tender_vm_request_stop() was called */
+    TENDER_STOP_REQUESTED, /* tender_vm_request_stop() was called */
+    TENDER_STOP_DEBUGGER   /* the debugger (gdb's kill) ended the guest */
 };
 
 #define TENDER_CORE_PATH_MAX 512
@@ -134,6 +135,17 @@ struct tender_config {
     /* NAME in the core's file name; NULL: the ELF file's name without
      * ".elf", or "guest" for an image loaded from a buffer. */
     const char *guest_name;
+    /*
+     * Non-zero: debug the guest with gdb (docs/debugging.md) over gdb_fd,
+     * a listening stream socket (tender_vm_run accepts one connection) or
+     * one already connected to gdb.  tender_vm_run then waits for gdb and
+     * holds the guest before its first instruction.  The caller keeps
+     * gdb_fd and closes it; the library closes the connection it accepted.
+     * A debugged guest cannot be sandboxed: with sandbox non-zero too,
+     * tender_vm_create fails (docs/security.md says why).
+     */
+    int gdb;
+    int gdb_fd;
 };
 
 struct tender_vm;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "gdb_stub.h"
 #include "vm.h"
 
 static void stop(struct tender_vm *vm, enum tender_stop reason, uint64_t detail)
@@ -85,6 +86,15 @@ int vcpu_handle_exit(struct tender_vm *vm)
         else
             stop(vm, TENDER_STOP_BAD_MMIO, run->mmio.phys_addr);
         return 1;
+    case KVM_EXIT_DEBUG:
+        /* Only a debugged guest has guest debugging on. */
+        if (vm->gdb == NULL)
+            break;
+        if (gdb_stub_debug_exit(vm)) {
+            stop(vm, TENDER_STOP_DEBUGGER, 0);
+            return 1;
+        }
+        return 0;
     case KVM_EXIT_SHUTDOWN:
         stop(vm, TENDER_STOP_TRIPLE_FAULT, 0);
         return 1;
@@ -104,13 +114,46 @@ int vcpu_handle_exit(struct tender_vm *vm)
         stop(vm, TENDER_STOP_KVM_ERROR, run->internal.suberror);
         return 1;
     default:
-        stop(vm, TENDER_STOP_KVM_ERROR, run->exit_reason);
-        return 1;
+        break;
     }
+    stop(vm, TENDER_STOP_KVM_ERROR, run->exit_reason);
+    return 1;
+}
+
+/* The guest's first instruction waits for the debugger, if there is one:
+ * 1 if it must not run at all. */
+static int wait_for_debugger(struct tender_vm *vm, struct tender_error *err)
+{
+    int rc;
+
+    if (vm->gdb == NULL)
+        return 0;
+    rc = gdb_stub_start(vm, err);
+    if (rc > 0)
+        stop(vm,
+             vm->stop_requested ? TENDER_STOP_REQUESTED : TENDER_STOP_DEBUGGER,
+             0);
+    return rc;
+}
+
+/* KVM_RUN was interrupted: 1 if gdb's interrupt ended in a kill. */
+static int debugger_interrupt(struct tender_vm *vm)
+{
+    int kill = 0;
+
+    if (vm->gdb == NULL || !gdb_stub_interrupted(vm, &kill) || !kill)
+        return 0;
+    stop(vm, vm->stop_requested ? TENDER_STOP_REQUESTED : TENDER_STOP_DEBUGGER,
+         0);
+    return 1;
 }
 
 int vcpu_loop(struct tender_vm *vm, struct tender_error *err)
 {
+    int rc = wait_for_debugger(vm, err);
+
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
     for (;;) {
         if (vm->stop_requested) {
             stop(vm, TENDER_STOP_REQUESTED, 0);
@@ -119,6 +162,8 @@ int vcpu_loop(struct tender_vm *vm, struct tender_error *err)
         if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 vm->run->immediate_exit = 0;
+                if (debugger_interrupt(vm))
+                    return 0;
                 continue;
             }
             if (errno == EFAULT) {

@@ -20,6 +20,7 @@
 #include "dumpcore.h"
 #include "elf_load.h"
 #include "error.h"
+#include "gdb_stub.h"
 #include "guest_file.h"
 #include "manifest.h"
 #include "module.h"
@@ -182,6 +183,13 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
 #ifdef TENDER_TEST_HOOKS
     vm->test_forbidden_syscall = getenv("TENDER_TEST_FORBIDDEN_SYSCALL") != 0;
 #endif
+    if (cfg->gdb && cfg->sandbox) {
+        tnd_fail(err, TENDER_E_CONFIG,
+                 "a guest debugged with gdb cannot run in the sandbox");
+        goto fail;
+    }
+    if (cfg->gdb && gdb_stub_create(vm, cfg->gdb_fd, err) < 0)
+        goto fail;
     if (cmdline_build(vm->cmdline, sizeof(vm->cmdline), cfg->guest_argc,
                       cfg->guest_argv, err) < 0 ||
         dumpcore_init(vm, cfg->core_dir, cfg->guest_name, err) < 0 ||
@@ -454,6 +462,8 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
     }
     atomic_store(&vm->run_state, RUN_ACTIVE);
     rc = vcpu_loop(vm, err);
+    if (rc == 0)
+        gdb_stub_finish(vm);
     leave_run_state(vm);
     if (rc == 0)
         dumpcore_after_stop(vm);
@@ -508,6 +518,7 @@ void tender_vm_destroy(struct tender_vm *vm)
     for (size_t i = 0; i < VM_MAX_MODULES && tender_modules[i] != NULL; i++)
         if (vm->module_state[i] != NULL && tender_modules[i]->detach)
             tender_modules[i]->detach(vm, vm->module_state[i]);
+    gdb_stub_destroy(vm);
     if (vm->run != NULL)
         munmap(vm->run, vm->run_size);
     if (vm->mem.base != NULL)

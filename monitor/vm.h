@@ -136,6 +136,7 @@ struct tender_vm {
     pthread_t vcpu_thread;
     struct tender_exit exit;
     struct vm_core core;
+    struct gdb_stub *gdb; /* NULL unless a debugger is wanted */
 };
 
 int vm_register_hypercall(struct tender_vm *vm, unsigned nr, uint64_t arg_size,

@@ -115,3 +115,43 @@ wait_tender() {
     out=$(cat .tender.out)
     err=$(cat .tender.err)
 }
+
+# --- gdb tests: tender --gdb in the background, gdb in batch mode ---
+# scripts/test puts the few Python modules gdb needs to start in ./pyhome.
+if [ -d pyhome ]; then
+    GDB="env PYTHONHOME=$PWD/pyhome /usr/bin/gdb -nx -batch"
+else
+    GDB="/usr/bin/gdb -nx -batch"
+fi
+
+# wait_for_gdb_port: until tender says it listens (10 s at most).
+wait_for_gdb_port() {
+    i=0
+    until grep -q "waiting for gdb" .tender.err 2>/dev/null; do
+        kill -0 "$tender_pid" 2>/dev/null ||
+            fail "tender ended before listening: $(cat .tender.err)"
+        i=$((i + 1))
+        [ $i -lt 100 ] || fail "tender never listened for gdb"
+        sleep 0.1
+    done
+}
+
+# expect_gdb TEXT: gdb's output (.gdb.out) has TEXT.
+expect_gdb() {
+    grep -q -- "$1" .gdb.out || fail "gdb output lacks '$1': $(cat .gdb.out)"
+}
+
+# wait_debugged_tender: wait_tender, but a tender still waiting for a gdb
+# that died is killed (10 s at most) and the test fails.
+wait_debugged_tender() {
+    i=0
+    while kill -0 "$tender_pid" 2>/dev/null; do
+        i=$((i + 1))
+        if [ $i -ge 100 ]; then
+            kill -KILL "$tender_pid"
+            fail "tender still runs after gdb: $(cat .gdb.out)"
+        fi
+        sleep 0.1
+    done
+    wait_tender
+}

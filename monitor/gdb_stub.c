@@ -27,6 +27,7 @@
 #include "error.h"
 #include "gdb_kvm.h"
 #include "gdb_stub.h"
+#include "number.h"
 #include "vm.h"
 
 #define PKT_MAX 4096
@@ -164,17 +165,6 @@ static int send_all(struct gdb_stub *g, const char *data, size_t len)
         len -= (size_t)n;
     }
     return 0;
-}
-
-static int hex_digit(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Send "$data#cs"; acknowledgements from gdb are read and ignored. */

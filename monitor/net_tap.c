@@ -187,17 +187,6 @@ static int read_mtu(const char *ifname, unsigned *mtu, const char *label,
  * Set-up: the MAC
  */
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Exactly "xx:xx:xx:xx:xx:xx" in hexadecimal. */
 static int parse_mac(const char *text, uint8_t mac[6])
 {

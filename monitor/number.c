@@ -26,6 +26,17 @@ int parse_decimal(const char *text, uint64_t max, uint64_t *value)
     return 0;
 }
 
+int hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 int parse_fd_ref(const char *value)
 {
     uint64_t fd;

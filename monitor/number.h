@@ -13,6 +13,9 @@
  */
 int parse_decimal(const char *text, uint64_t max, uint64_t *value);
 
+/* The value of hexadecimal digit c (either case), or -1. */
+int hex_digit(int c);
+
 /*
  * A device value "@FD" (a descriptor the parent opened): FD, or -1 if
  * value does not have that form.

@@ -49,6 +49,18 @@ START_TEST(test_decimal)
 }
 END_TEST
 
+START_TEST(test_hex_digit)
+{
+    ck_assert_int_eq(hex_digit('0'), 0);
+    ck_assert_int_eq(hex_digit('9'), 9);
+    ck_assert_int_eq(hex_digit('a'), 10);
+    ck_assert_int_eq(hex_digit('F'), 15);
+    ck_assert_int_eq(hex_digit('g'), -1);
+    ck_assert_int_eq(hex_digit(':'), -1);
+    ck_assert_int_eq(hex_digit('\0'), -1);
+}
+END_TEST
+
 START_TEST(test_fd_ref)
 {
     ck_assert_int_eq(parse_fd_ref("@0"), 0);
@@ -71,6 +83,7 @@ Suite *number_suite(void)
     tcase_add_loop_test(tc, test_decimal, 0,
                         (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(tc, test_fd_ref);
+    tcase_add_test(tc, test_hex_digit);
     suite_add_tcase(s, tc);
     return s;
 }

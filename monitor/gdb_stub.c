@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "debugreg_probe.h"
 #include "error.h"
 #include "gdb_kvm.h"
 #include "gdb_stub.h"
@@ -301,12 +302,9 @@ static void put_hex_bytes(char *out, const uint8_t *buf, size_t len)
 }
 
 /* A register's value as gdb wants it: little-endian, its size in bytes. */
-static void put_reg(char *out, int regno, uint64_t value)
+static void put_reg(char *out, const struct gdb_regs *regs, int regno)
 {
-    uint8_t bytes[16] = {0};
-
-    memcpy(bytes, &value, sizeof(value));
-    put_hex_bytes(out, bytes, gdb_reg_size(regno));
+    put_hex_bytes(out, regs->raw[regno], gdb_reg_size(regno));
 }
 
 /* ---- commands; each writes its reply into g->out ---- */
@@ -318,15 +316,15 @@ static void reply(struct gdb_stub *g, const char *text)
 
 static void cmd_read_regs(struct tender_vm *vm, struct gdb_stub *g)
 {
-    uint64_t vals[GDB_NUM_REGS];
+    struct gdb_regs regs;
     size_t pos = 0;
 
-    if (gdb_kvm_get_regs(vm, vals) < 0) {
+    if (gdb_kvm_get_regs(vm, &regs) < 0) {
         reply(g, "E01");
         return;
     }
     for (int i = 0; i < GDB_NUM_REGS; i++) {
-        put_reg(g->out + pos, i, vals[i]);
+        put_reg(g->out + pos, &regs, i);
         pos += 2 * gdb_reg_size(i);
     }
 }
@@ -363,14 +361,15 @@ static void cmd_write_regs(struct tender_vm *vm, struct gdb_stub *g,
 static void cmd_read_reg(struct tender_vm *vm, struct gdb_stub *g,
                          const char *args)
 {
-    uint64_t regno, vals[GDB_NUM_REGS];
+    struct gdb_regs regs;
+    uint64_t regno;
 
     if (parse_hex(&args, &regno) < 0 || *args != '\0' ||
-        regno >= GDB_NUM_REGS || gdb_kvm_get_regs(vm, vals) < 0) {
+        regno >= GDB_NUM_REGS || gdb_kvm_get_regs(vm, &regs) < 0) {
         reply(g, "E01");
         return;
     }
-    put_reg(g->out, (int)regno, vals[regno]);
+    put_reg(g->out, &regs, (int)regno);
 }
 
 static void cmd_write_reg(struct tender_vm *vm, struct gdb_stub *g,
@@ -448,7 +447,7 @@ static void cmd_breakpoint(struct tender_vm *vm, struct gdb_stub *g,
         rc = gdb_kvm_insert(vm, &g->kvm, (enum gdb_bp_type)type, addr, kind);
     else
         rc = gdb_kvm_remove(vm, &g->kvm, (enum gdb_bp_type)type, addr, kind);
-    reply(g, rc < 0 ? "E01" : "OK");
+    reply(g, rc == GDB_KVM_UNSUPPORTED ? "" : rc < 0 ? "E01" : "OK");
 }
 
 /* qXfer:features:read:target.xml:OFFSET,LENGTH */
@@ -588,6 +587,7 @@ static enum resume dispatch(struct tender_vm *vm, struct gdb_stub *g,
 static void kick_vcpu(struct tender_vm *vm, struct gdb_stub *g)
 {
     atomic_store(&g->interrupt, 1);
+    atomic_store(&vm->vcpu_wanted, 1); /* a POLL in progress ends early */
     vm->run->immediate_exit = 1;
     pthread_kill(vm->vcpu_thread, vm->kick_signal);
     g->kicked = 1;
@@ -706,6 +706,12 @@ int gdb_stub_create(struct tender_vm *vm, int fd, struct tender_error *err)
         return tnd_fail(err, TENDER_E_SYSTEM, "out of memory");
     g->listen_fd = fd;
     g->fd = -1;
+    g->kvm.debugregs_work = debugregs_honoured(vm->kvm_fd) == 1;
+    if (!g->kvm.debugregs_work)
+        vm_log(vm, "gdb: this host's KVM does not fire debug registers: "
+                   "hardware breakpoints are software ones, write "
+                   "watchpoints are checked at each single step, read and "
+                   "access watchpoints are not available");
     pthread_mutex_init(&g->lock, NULL);
     pthread_cond_init(&g->cond, NULL);
     vm->gdb = g;
@@ -781,9 +787,8 @@ int gdb_stub_debug_exit(struct tender_vm *vm)
     if (g == NULL || g->fd < 0)
         return 0; /* a stale debug exit after a detach */
     switch (gdb_kvm_trap(vm, &g->kvm, &type, &addr)) {
-    case GDB_TRAP_SWBP:
-        snprintf(text, sizeof(text), "T%02xthread:1;swbreak:;", GDB_SIGTRAP);
-        break;
+    case GDB_TRAP_NONE:
+        return 0;
     case GDB_TRAP_HWBP:
         snprintf(text, sizeof(text), "T%02xthread:1;hwbreak:;", GDB_SIGTRAP);
         break;
@@ -799,6 +804,17 @@ int gdb_stub_debug_exit(struct tender_vm *vm)
     return report_stop(vm, g, text);
 }
 
+int gdb_stub_halt_exit(struct tender_vm *vm)
+{
+    struct gdb_stub *g = vm->gdb;
+    char text[32];
+
+    if (g == NULL || g->fd < 0 || gdb_kvm_hit_breakpoint(vm, &g->kvm) != 1)
+        return -1;
+    snprintf(text, sizeof(text), "T%02xthread:1;swbreak:;", GDB_SIGTRAP);
+    return report_stop(vm, g, text);
+}
+
 int gdb_stub_interrupted(struct tender_vm *vm, int *stop)
 {
     struct gdb_stub *g = vm->gdb;
@@ -807,6 +823,7 @@ int gdb_stub_interrupted(struct tender_vm *vm, int *stop)
     *stop = 0;
     if (g == NULL || !atomic_exchange(&g->interrupt, 0))
         return 0;
+    atomic_store(&vm->vcpu_wanted, 0);
     if (g->fd < 0)
         return 1;
     snprintf(text, sizeof(text), "T%02xthread:1;", GDB_SIGINT);

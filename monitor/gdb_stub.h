@@ -23,6 +23,10 @@ int gdb_stub_start(struct tender_vm *vm, struct tender_error *err);
 /* After KVM_EXIT_DEBUG: 0 to run on, 1 to stop. */
 int gdb_stub_debug_exit(struct tender_vm *vm);
 
+/* After KVM_EXIT_HLT: -1 if the HLT was not one of gdb's breakpoints,
+ * else 0 to run on, 1 to stop. */
+int gdb_stub_halt_exit(struct tender_vm *vm);
+
 /* After KVM_RUN was interrupted: was it gdb's interrupt?  If so, serve
  * gdb; *stop becomes 1 if the guest must stop. */
 int gdb_stub_interrupted(struct tender_vm *vm, int *stop);

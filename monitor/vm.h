@@ -121,6 +121,8 @@ struct tender_vm {
     int kick_signal;
     int test_forbidden_syscall; /* test builds: make one after sandboxing */
     volatile sig_atomic_t stop_requested;
+    /* The debugger wants the vCPU thread back: a POLL returns early. */
+    atomic_int vcpu_wanted;
     /*
      * RUN_IDLE; RUN_STARTING while tender_vm_run prepares; RUN_ACTIVE while
      * vcpu_thread runs the guest; RUN_KICKING while a stop request signals

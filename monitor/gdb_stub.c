@@ -29,6 +29,7 @@
 #include "gdb_kvm.h"
 #include "gdb_stub.h"
 #include "number.h"
+#include "sandbox.h"
 #include "vm.h"
 
 #define PKT_MAX 4096
@@ -60,6 +61,8 @@ struct gdb_stub {
     /* The watcher thread, which polls fd while the guest runs. */
     pthread_t watcher;
     int watcher_started;
+    int watcher_ready;    /* its filter is in place (or it needs none) */
+    int watcher_confined; /* and was it */
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int running, kicked, quit;
@@ -593,11 +596,28 @@ static void kick_vcpu(struct tender_vm *vm, struct gdb_stub *g)
     g->kicked = 1;
 }
 
+/* The watcher confines itself first, in a sandboxed VM, and says so. */
+static void confine_watcher(struct tender_vm *vm, struct gdb_stub *g)
+{
+    struct tender_error err;
+    int confined =
+        !vm->sandbox || sandbox_apply(vm, SANDBOX_GDB_WATCHER, &err) == 0;
+
+    pthread_mutex_lock(&g->lock);
+    g->watcher_ready = 1;
+    g->watcher_confined = confined;
+    if (!confined)
+        g->quit = 1;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
+}
+
 static void *watch(void *arg)
 {
     struct tender_vm *vm = arg;
     struct gdb_stub *g = vm->gdb;
 
+    confine_watcher(vm, g);
     pthread_mutex_lock(&g->lock);
     while (!g->quit) {
         struct pollfd pfd = {.fd = g->fd, .events = POLLIN};
@@ -622,7 +642,7 @@ static void set_running(struct gdb_stub *g, int running)
     pthread_mutex_lock(&g->lock);
     g->running = running;
     g->kicked = 0;
-    pthread_cond_signal(&g->cond);
+    pthread_cond_broadcast(&g->cond);
     pthread_mutex_unlock(&g->lock);
 }
 
@@ -632,7 +652,7 @@ static void stop_watcher(struct gdb_stub *g)
         return;
     pthread_mutex_lock(&g->lock);
     g->quit = 1;
-    pthread_cond_signal(&g->cond);
+    pthread_cond_broadcast(&g->cond);
     pthread_mutex_unlock(&g->lock);
     pthread_join(g->watcher, NULL);
     g->watcher_started = 0;
@@ -759,18 +779,54 @@ static int connect_debugger(struct tender_vm *vm, struct gdb_stub *g,
     }
 }
 
+/* Start the watcher and wait until it has confined itself. */
+static int start_watcher(struct tender_vm *vm, struct gdb_stub *g,
+                         struct tender_error *err)
+{
+    int confined;
+
+    if (pthread_create(&g->watcher, NULL, watch, vm) != 0)
+        return tnd_fail(err, TENDER_E_SYSTEM, "cannot start the gdb watcher");
+    g->watcher_started = 1;
+    pthread_mutex_lock(&g->lock);
+    while (!g->watcher_ready)
+        pthread_cond_wait(&g->cond, &g->lock);
+    confined = g->watcher_confined;
+    pthread_mutex_unlock(&g->lock);
+    if (!confined) {
+        stop_watcher(g);
+        return tnd_fail(err, TENDER_E_SYSTEM,
+                        "cannot confine the gdb watcher thread");
+    }
+    return 0;
+}
+
+int gdb_stub_connect(struct tender_vm *vm, struct tender_error *err)
+{
+    struct gdb_stub *g = vm->gdb;
+
+    if (g == NULL)
+        return 0;
+    if (connect_debugger(vm, g, err) < 0)
+        return vm->stop_requested ? 0 : -1;
+    /* Read, written and closed by the vCPU thread, also when confined. */
+    if (vm_sandbox_allow(vm, g->fd,
+                         SANDBOX_READ | SANDBOX_SEND | SANDBOX_CLOSE) < 0)
+        tnd_fail(err, TENDER_E_SYSTEM, "too many descriptors to confine");
+    else if (start_watcher(vm, g, err) == 0)
+        return 0;
+    close(g->fd);
+    g->fd = -1;
+    return -1;
+}
+
 int gdb_stub_start(struct tender_vm *vm, struct tender_error *err)
 {
     struct gdb_stub *g = vm->gdb;
 
-    if (connect_debugger(vm, g, err) < 0)
-        return vm->stop_requested ? 1 : -1;
-    if (pthread_create(&g->watcher, NULL, watch, vm) != 0) {
-        close(g->fd);
-        g->fd = -1;
-        return tnd_fail(err, TENDER_E_SYSTEM, "cannot start the gdb watcher");
-    }
-    g->watcher_started = 1;
+    (void)err;
+    if (g->fd < 0)
+        return 1; /* a stop was requested before gdb came */
     snprintf(g->stop_reply, sizeof(g->stop_reply), "S%02x", GDB_SIGTRAP);
     return serve(vm, g);
 }

@@ -45,7 +45,7 @@ static const char usage[] =
     "                             DIR/core.NAME.PID (default DIR: .)\n"
     "  --gdb[=PORT|=PATH]         wait for gdb on 127.0.0.1:PORT (default"
     " 1234)\n"
-    "                             or a unix socket PATH; no sandbox then\n"
+    "                             or a unix socket PATH (a wider sandbox)\n"
     "%s"
     "  --help                     show this help and exit\n"
     "  --version                  show the version and exit\n"
@@ -247,7 +247,7 @@ int main(int argc, char **argv)
     }
     close_inherited_fds(&opts);
     catch_stop_signals();
-    opts.cfg.sandbox = opts.gdb == NULL;
+    opts.cfg.sandbox = 1;
     if (opts.gdb != NULL && listen_for_gdb(&opts) < 0)
         return EXIT_SETUP;
     opts.cfg.log = log_to_stderr;

@@ -81,14 +81,18 @@ static void emit_any(struct bpf_buf *b, const struct sandbox_rule *r)
     emit_ret(b, SECCOMP_RET_ALLOW);
 }
 
-/* nr matches: load the argument, allow only the one value. */
+/*
+ * nr matches: load the argument, allow the one value; any other value
+ * reloads nr and goes on, since a later rule may pin another value of
+ * the same call (and the final kill takes what none allows).
+ */
 static void emit_pinned(struct bpf_buf *b, const struct sandbox_rule *r)
 {
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 4);
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(r->arg), 0, 0);
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
     emit_ret(b, SECCOMP_RET_ALLOW);
-    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+    emit(b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
 }
 
 /* A syscall no descriptor of this VM may use gets no block: the final
@@ -105,17 +109,18 @@ static void emit_vm_fds(struct bpf_buf *b, const struct tender_vm *vm,
     emit_fd_check(b, fds, n);
 }
 
-/* ioctl: only the one request, only on this VM's vCPU. */
+/* ioctl: only the one request, only on this VM's vCPU; anything else
+ * goes on to the next rule with nr reloaded, as for a pinned call. */
 static void emit_vcpu_ioctl(struct bpf_buf *b, const struct tender_vm *vm,
                             const struct sandbox_rule *r)
 {
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 6);
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(0), 0, 0);
-    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)vm->vcpu_fd, 0, 2);
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)vm->vcpu_fd, 0, 3);
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(1), 0, 0);
-    emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 1, 0);
-    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
     emit_ret(b, SECCOMP_RET_ALLOW);
+    emit(b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
 }
 
 /* Core dumps: one descriptor argument and argument 2, both pinned. */
@@ -138,6 +143,8 @@ static void emit_core(struct bpf_buf *b, const struct tender_vm *vm,
 static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
                       const struct sandbox_rule *r)
 {
+    if (!sandbox_rule_applies(vm, r))
+        return;
     switch (r->kind) {
     case SANDBOX_ANY:
         emit_any(b, r);
@@ -157,18 +164,20 @@ static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
     }
 }
 
-int sandbox_build(const struct tender_vm *vm, struct sock_filter *insn,
-                  size_t max, size_t *len)
+int sandbox_build(const struct tender_vm *vm, enum sandbox_thread thread,
+                  struct sock_filter *insn, size_t max, size_t *len)
 {
     struct bpf_buf b = {insn, 0, max, 0};
+    size_t n;
+    const struct sandbox_rule *rules = sandbox_rules(thread, &n);
 
     emit(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch), 0,
          0);
     emit(&b, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
     emit_ret(&b, SECCOMP_RET_KILL_PROCESS);
     emit(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
-    for (size_t i = 0; i < sandbox_policy_len; i++)
-        emit_rule(&b, vm, &sandbox_policy[i]);
+    for (size_t i = 0; i < n; i++)
+        emit_rule(&b, vm, &rules[i]);
     emit_ret(&b, SECCOMP_RET_KILL_PROCESS);
     if (b.overflow)
         return -1;
@@ -199,13 +208,14 @@ int sandbox_harden_process(struct tender_error *err)
 #define SANDBOX_GENERATE sandbox_build
 #endif
 
-int sandbox_apply(const struct tender_vm *vm, struct tender_error *err)
+int sandbox_apply(const struct tender_vm *vm, enum sandbox_thread thread,
+                  struct tender_error *err)
 {
     struct sock_filter insn[SANDBOX_MAX_INSNS];
     struct sock_fprog prog;
     size_t len;
 
-    if (SANDBOX_GENERATE(vm, insn, SANDBOX_MAX_INSNS, &len) < 0)
+    if (SANDBOX_GENERATE(vm, thread, insn, SANDBOX_MAX_INSNS, &len) < 0)
         return tnd_fail(err, TENDER_E_SYSTEM,
                         "cannot build the sandbox filter");
     prog.len = (unsigned short)len;

@@ -63,6 +63,8 @@ static int add_rule(scmp_filter_ctx ctx, const struct tender_vm *vm,
 {
     struct scmp_arg_cmp cmp[2];
 
+    if (!sandbox_rule_applies(vm, r))
+        return 0;
     switch (r->kind) {
     case SANDBOX_ANY:
         return allow(ctx, r->nr, 0, NULL);
@@ -85,8 +87,12 @@ static int add_rule(scmp_filter_ctx ctx, const struct tender_vm *vm,
     return -1;
 }
 
-static int add_policy(scmp_filter_ctx ctx, const struct tender_vm *vm)
+static int add_policy(scmp_filter_ctx ctx, const struct tender_vm *vm,
+                      enum sandbox_thread thread)
 {
+    size_t n;
+    const struct sandbox_rule *rules = sandbox_rules(thread, &n);
+
     /* seccomp_init's only architecture is the native one, which the
      * policy's syscall numbers are for. */
     if (seccomp_arch_native() != SCMP_ARCH_X86_64)
@@ -96,8 +102,8 @@ static int add_policy(scmp_filter_ctx ctx, const struct tender_vm *vm)
     if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) <
         0)
         return -1;
-    for (size_t i = 0; i < sandbox_policy_len; i++)
-        if (add_rule(ctx, vm, &sandbox_policy[i]) < 0)
+    for (size_t i = 0; i < n; i++)
+        if (add_rule(ctx, vm, &rules[i]) < 0)
             return -1;
     return 0;
 }
@@ -128,6 +134,7 @@ out:
 }
 
 int sandbox_build_libseccomp(const struct tender_vm *vm,
+                             enum sandbox_thread thread,
                              struct sock_filter *insn, size_t max, size_t *len)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
@@ -135,7 +142,7 @@ int sandbox_build_libseccomp(const struct tender_vm *vm,
 
     if (ctx == NULL)
         return -1;
-    rc = add_policy(ctx, vm);
+    rc = add_policy(ctx, vm, thread);
     if (rc == 0)
         rc = export_bpf(ctx, insn, max, len);
     seccomp_release(ctx);

@@ -12,7 +12,7 @@
 #include "dumpcore.h"
 #include "sandbox_policy.h"
 
-const struct sandbox_rule sandbox_policy[] = {
+static const struct sandbox_rule vcpu_rules[] = {
     /* Syscalls that take no descriptor, or whose descriptors BPF cannot
      * see. */
     {.nr = SYS_ppoll, .kind = SANDBOX_ANY}, /* POLL: its fds are in memory */
@@ -56,10 +56,102 @@ const struct sandbox_rule sandbox_policy[] = {
      .arg = 1,
      .core_fd = SANDBOX_CORE_SLOT,
      .value = O_CLOEXEC},
+    /*
+     * A guest debugged with gdb (gdb_stub.c, gdb_kvm.c): the debugger's
+     * socket (read above, as a VM descriptor), the vCPU's registers and
+     * guest debugging, the watcher's lock, and mprotect to write a
+     * breakpoint into the text the monitor maps read-only: read-write for
+     * the write, then read-only again, never executable.
+     */
+    {.nr = SYS_sendto,
+     .kind = SANDBOX_VM_FDS,
+     .op = SANDBOX_SEND,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_close,
+     .kind = SANDBOX_VM_FDS,
+     .op = SANDBOX_CLOSE,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_GET_REGS,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_SET_REGS,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_GET_SREGS,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_SET_SREGS,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_GET_FPU,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_SET_GUEST_DEBUG,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_futex, .kind = SANDBOX_ANY, .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_mprotect,
+     .kind = SANDBOX_PINNED,
+     .arg = 2,
+     .value = PROT_READ | PROT_WRITE,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_mprotect,
+     .kind = SANDBOX_PINNED,
+     .arg = 2,
+     .value = PROT_READ,
+     .when = SANDBOX_WITH_GDB},
 };
 
-const size_t sandbox_policy_len =
-    sizeof(sandbox_policy) / sizeof(sandbox_policy[0]);
+/*
+ * The watcher polls the debugger's socket (poll's descriptors are in
+ * memory), takes the stub's lock, kicks the vCPU thread with a signal,
+ * and exits like any thread (see the vCPU's rules).
+ */
+static const struct sandbox_rule watcher_rules[] = {
+    {.nr = SYS_poll, .kind = SANDBOX_ANY},
+    {.nr = SYS_ppoll, .kind = SANDBOX_ANY},
+    {.nr = SYS_futex, .kind = SANDBOX_ANY},
+    {.nr = SYS_tkill, .kind = SANDBOX_ANY},  /* musl's pthread_kill */
+    {.nr = SYS_tgkill, .kind = SANDBOX_ANY}, /* glibc's */
+    {.nr = SYS_getpid, .kind = SANDBOX_ANY}, /* glibc's, for tgkill */
+    {.nr = SYS_exit, .kind = SANDBOX_ANY},
+    {.nr = SYS_munmap, .kind = SANDBOX_ANY},
+    {.nr = SYS_rt_sigprocmask,
+     .kind = SANDBOX_PINNED,
+     .arg = 0,
+     .value = SIG_BLOCK},
+    /* pthread_kill puts the signal mask back as it found it. */
+    {.nr = SYS_rt_sigprocmask,
+     .kind = SANDBOX_PINNED,
+     .arg = 0,
+     .value = SIG_SETMASK},
+    {.nr = SYS_madvise,
+     .kind = SANDBOX_PINNED,
+     .arg = 2,
+     .value = MADV_DONTNEED},
+};
+
+const struct sandbox_rule *sandbox_rules(enum sandbox_thread t, size_t *n)
+{
+    if (t == SANDBOX_GDB_WATCHER) {
+        *n = sizeof(watcher_rules) / sizeof(watcher_rules[0]);
+        return watcher_rules;
+    }
+    *n = sizeof(vcpu_rules) / sizeof(vcpu_rules[0]);
+    return vcpu_rules;
+}
+
+int sandbox_rule_applies(const struct tender_vm *vm,
+                         const struct sandbox_rule *r)
+{
+    return r->when == SANDBOX_ALWAYS || vm->gdb != NULL;
+}
 
 int sandbox_core_fd_for(const struct tender_vm *vm,
                         const struct sandbox_rule *r)

@@ -1,7 +1,8 @@
 /*
  * The sandbox's policy, in one place: what a VM's vCPU thread may do once
- * confined.  Both filter generators read it, sandbox.c's own and
- * sandbox_libseccomp.c's, so the two cannot drift.
+ * confined, and what the gdb stub's watcher thread may do.  Both filter
+ * generators read it, sandbox.c's own and sandbox_libseccomp.c's, so the
+ * two cannot drift.
  *
  * Anything the table does not allow kills the process, and so does any
  * architecture other than x86_64 (32-bit calls) and any x32 number.
@@ -31,6 +32,15 @@ enum sandbox_rule_kind {
     SANDBOX_CORE
 };
 
+/* Whose rules: each thread that runs confined has its own filter. */
+enum sandbox_thread {
+    SANDBOX_VCPU_THREAD, /* the guest's vCPU */
+    SANDBOX_GDB_WATCHER  /* gdb_stub.c's watcher, while a debugger is on */
+};
+
+/* When a rule counts: always, or only for a guest debugged with gdb. */
+enum sandbox_when { SANDBOX_ALWAYS, SANDBOX_WITH_GDB };
+
 enum sandbox_core_fd {
     SANDBOX_CORE_DIR, /* the core directory */
     SANDBOX_CORE_SLOT /* the number reserved for the core file */
@@ -43,11 +53,15 @@ struct sandbox_rule {
     uint32_t value;               /* SANDBOX_PINNED, SANDBOX_VCPU_IOCTL */
     unsigned op;                  /* SANDBOX_VM_FDS: one enum sandbox_op bit */
     enum sandbox_core_fd core_fd; /* SANDBOX_CORE */
+    enum sandbox_when when;
 };
 
-/* The rules, in the order the hand-written filter tests them. */
-extern const struct sandbox_rule sandbox_policy[];
-extern const size_t sandbox_policy_len;
+/* Thread t's rules, in the order the hand-written filter tests them. */
+const struct sandbox_rule *sandbox_rules(enum sandbox_thread t, size_t *n);
+
+/* Does rule r belong in vm's filter (its when)? */
+int sandbox_rule_applies(const struct tender_vm *vm,
+                         const struct sandbox_rule *r);
 
 /*
  * The descriptors of vm that may be used with operation op (standard

@@ -183,11 +183,6 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
 #ifdef TENDER_TEST_HOOKS
     vm->test_forbidden_syscall = getenv("TENDER_TEST_FORBIDDEN_SYSCALL") != 0;
 #endif
-    if (cfg->gdb && cfg->sandbox) {
-        tnd_fail(err, TENDER_E_CONFIG,
-                 "a guest debugged with gdb cannot run in the sandbox");
-        goto fail;
-    }
     if (cfg->gdb && gdb_stub_create(vm, cfg->gdb_fd, err) < 0)
         goto fail;
     if (cmdline_build(vm->cmdline, sizeof(vm->cmdline), cfg->guest_argc,
@@ -422,7 +417,7 @@ static int confine(struct tender_vm *vm, struct tender_error *err)
     close(vm->kvm_fd);
     close(vm->vm_fd);
     vm->kvm_fd = vm->vm_fd = -1;
-    return sandbox_apply(vm, err);
+    return sandbox_apply(vm, SANDBOX_VCPU_THREAD, err);
 }
 
 /*
@@ -455,7 +450,7 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
     vm->vcpu_thread = pthread_self();
     atomic_store(&vm->leaving, 0);
     prepare_kick_signal(vm);
-    if (dumpcore_prepare(vm, err) < 0 ||
+    if (dumpcore_prepare(vm, err) < 0 || gdb_stub_connect(vm, err) < 0 ||
         (vm->sandbox && confine(vm, err) < 0)) {
         atomic_store(&vm->run_state, RUN_IDLE);
         return -1;

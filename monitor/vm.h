@@ -47,7 +47,9 @@ enum sandbox_op {
     SANDBOX_WRITE = 1 << 1,
     SANDBOX_PREAD = 1 << 2,
     SANDBOX_PWRITE = 1 << 3,
-    SANDBOX_FDATASYNC = 1 << 4
+    SANDBOX_FDATASYNC = 1 << 4,
+    SANDBOX_SEND = 1 << 5, /* the debugger's socket */
+    SANDBOX_CLOSE = 1 << 6 /* the debugger's socket, when gdb leaves */
 };
 
 struct sandbox_fd {

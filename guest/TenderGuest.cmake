@@ -73,6 +73,7 @@ function(tender_add_guest name)
     add_custom_command(TARGET ${name} POST_BUILD
       COMMAND ${CMAKE_STRIP} --strip-all -o
         ${CMAKE_CURRENT_BINARY_DIR}/${name}.stripped.elf $<TARGET_FILE:${name}>
+      BYPRODUCTS ${CMAKE_CURRENT_BINARY_DIR}/${name}.stripped.elf
       VERBATIM)
   endif()
 endfunction()

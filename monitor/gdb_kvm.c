@@ -38,9 +38,9 @@ unsigned gdb_reg_size(int regno)
         return 0;
     if (regno <= GDB_REG_RIP || regno >= GDB_REG_FS_BASE)
         return 8;
-    if (regno >= 24 && regno <= 31)
+    if (regno >= GDB_REG_ST0 && regno < GDB_REG_FCTRL)
         return 10; /* st0-st7 */
-    if (regno >= 40 && regno <= 55)
+    if (regno >= GDB_REG_XMM0 && regno < GDB_REG_MXCSR)
         return 16; /* xmm0-xmm15 */
     return 4;
 }
@@ -66,16 +66,17 @@ static uint64_t full_tag_word(uint8_t abridged)
 static void put_fpu(struct gdb_regs *regs, const struct kvm_fpu *f)
 {
     for (int i = 0; i < 8; i++)
-        memcpy(regs->raw[24 + i], f->fpr[i], 10);
-    put_u64(regs, 32, f->fcw);
-    put_u64(regs, 33, f->fsw);
-    put_u64(regs, 34, full_tag_word(f->ftwx));
-    put_u64(regs, 36, f->last_ip & 0xffffffffULL);
-    put_u64(regs, 38, f->last_dp & 0xffffffffULL);
-    put_u64(regs, 39, f->last_opcode);
+        memcpy(regs->raw[GDB_REG_ST0 + i], f->fpr[i], 10);
+    put_u64(regs, GDB_REG_FCTRL, f->fcw);
+    put_u64(regs, GDB_REG_FCTRL + 1, f->fsw);
+    put_u64(regs, GDB_REG_FCTRL + 2, full_tag_word(f->ftwx));
+    /* fiseg and foseg: 64-bit FXSAVE keeps no selectors; they read 0. */
+    put_u64(regs, GDB_REG_FCTRL + 4, f->last_ip & 0xffffffffULL);
+    put_u64(regs, GDB_REG_FCTRL + 6, f->last_dp & 0xffffffffULL);
+    put_u64(regs, GDB_REG_FCTRL + 7, f->last_opcode);
     for (int i = 0; i < 16; i++)
-        memcpy(regs->raw[40 + i], f->xmm[i], 16);
-    put_u64(regs, 56, f->mxcsr);
+        memcpy(regs->raw[GDB_REG_XMM0 + i], f->xmm[i], 16);
+    put_u64(regs, GDB_REG_MXCSR, f->mxcsr);
 }
 
 int gdb_kvm_get_regs(struct tender_vm *vm, struct gdb_regs *regs)
@@ -97,7 +98,7 @@ int gdb_kvm_get_regs(struct tender_vm *vm, struct gdb_regs *regs)
     const uint16_t seg[6] = {s.cs.selector, s.ss.selector, s.ds.selector,
                              s.es.selector, s.fs.selector, s.gs.selector};
     for (int i = 0; i < 6; i++)
-        put_u64(regs, 18 + i, seg[i]);
+        put_u64(regs, GDB_REG_CS + i, seg[i]);
     put_u64(regs, GDB_REG_FS_BASE, s.fs.base);
     put_u64(regs, GDB_REG_GS_BASE, s.gs.base);
     put_fpu(regs, &f);
@@ -217,40 +218,56 @@ int gdb_kvm_write(struct tender_vm *vm, uint64_t va, const uint8_t *buf,
 static struct gdb_sw_bp *find_sw(struct gdb_kvm *k, uint64_t addr)
 {
     for (int i = 0; i < GDB_MAX_SW_BP; i++)
-        if (k->sw[i].used && k->sw[i].addr == addr)
+        if (k->sw[i].types != 0 && k->sw[i].addr == addr)
             return &k->sw[i];
     return NULL;
 }
 
-static int insert_sw(struct tender_vm *vm, struct gdb_kvm *k, uint64_t addr)
+/* One byte at guest-physical gpa, through the text's read-only mapping. */
+static int write_byte_at(struct tender_vm *vm, uint64_t gpa, uint8_t byte)
 {
-    const uint8_t hlt = HLT;
+    uint8_t *p = guest_mem_ptr(&vm->mem, gpa, 1);
 
-    if (find_sw(k, addr) != NULL)
-        return 0;
-    for (int i = 0; i < GDB_MAX_SW_BP; i++) {
-        struct gdb_sw_bp *bp = &k->sw[i];
-
-        if (bp->used)
-            continue;
-        if (gdb_kvm_read(vm, addr, &bp->orig, 1) < 0 ||
-            gdb_kvm_write(vm, addr, &hlt, 1) < 0)
-            return -1;
-        bp->addr = addr;
-        bp->used = 1;
-        return 0;
-    }
-    return -1; /* all in use */
+    return p == NULL ? -1 : write_page(vm, gpa, p, &byte, 1);
 }
 
-static int remove_sw(struct tender_vm *vm, struct gdb_kvm *k, uint64_t addr)
+static int insert_sw(struct tender_vm *vm, struct gdb_kvm *k,
+                     enum gdb_bp_type type, uint64_t addr)
+{
+    struct gdb_sw_bp *bp = find_sw(k, addr);
+    size_t n;
+    uint8_t *p;
+
+    if (bp != NULL) {
+        bp->types |= 1u << type;
+        return 0;
+    }
+    for (int i = 0; i < GDB_MAX_SW_BP && bp == NULL; i++)
+        if (k->sw[i].types == 0)
+            bp = &k->sw[i];
+    if (bp == NULL)
+        return -1; /* all in use */
+    p = host_chunk(vm, addr, 1, &n, &bp->gpa);
+    if (p == NULL)
+        return -1;
+    bp->orig = *p;
+    if (write_byte_at(vm, bp->gpa, HLT) < 0)
+        return -1;
+    bp->addr = addr;
+    bp->types = 1u << type;
+    return 0;
+}
+
+/* Its byte goes back where it was taken from, even if the guest has
+ * remapped the virtual address since. */
+static int remove_sw(struct tender_vm *vm, struct gdb_kvm *k,
+                     enum gdb_bp_type type, uint64_t addr)
 {
     struct gdb_sw_bp *bp = find_sw(k, addr);
 
-    if (bp == NULL)
+    if (bp == NULL || (bp->types &= ~(1u << type)) != 0)
         return 0;
-    bp->used = 0;
-    return gdb_kvm_write(vm, addr, &bp->orig, 1);
+    return write_byte_at(vm, bp->gpa, bp->orig);
 }
 
 static int is_exec(enum gdb_bp_type type)
@@ -336,7 +353,7 @@ int gdb_kvm_insert(struct tender_vm *vm, struct gdb_kvm *k,
                    enum gdb_bp_type type, uint64_t addr, uint64_t len)
 {
     if (type == GDB_BP_SW || (type == GDB_BP_HW && !k->debugregs_work))
-        return insert_sw(vm, k, addr);
+        return insert_sw(vm, k, type, addr);
     if (k->debugregs_work)
         return insert_hw(k, type, addr, len);
     if (type == GDB_WP_WRITE)
@@ -348,7 +365,7 @@ int gdb_kvm_remove(struct tender_vm *vm, struct gdb_kvm *k,
                    enum gdb_bp_type type, uint64_t addr, uint64_t len)
 {
     if (type == GDB_BP_SW || (type == GDB_BP_HW && !k->debugregs_work))
-        return remove_sw(vm, k, addr);
+        return remove_sw(vm, k, type, addr);
     if (k->debugregs_work)
         return remove_hw(k, type, addr, len);
     if (type == GDB_WP_WRITE)
@@ -358,9 +375,12 @@ int gdb_kvm_remove(struct tender_vm *vm, struct gdb_kvm *k,
 
 void gdb_kvm_remove_all(struct tender_vm *vm, struct gdb_kvm *k)
 {
-    for (int i = 0; i < GDB_MAX_SW_BP; i++)
-        if (k->sw[i].used)
-            remove_sw(vm, k, k->sw[i].addr);
+    for (int i = 0; i < GDB_MAX_SW_BP; i++) {
+        if (k->sw[i].types != 0) {
+            k->sw[i].types = 1u << GDB_BP_SW;
+            remove_sw(vm, k, GDB_BP_SW, k->sw[i].addr);
+        }
+    }
     memset(k->hw, 0, sizeof(k->hw));
     memset(k->step_watch, 0, sizeof(k->step_watch));
 }

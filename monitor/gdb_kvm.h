@@ -20,6 +20,13 @@
 #define GDB_NUM_REGS 59
 #define GDB_REG_RIP 16
 #define GDB_REG_EFLAGS 17
+#define GDB_REG_CS 18
+#define GDB_REG_ST0 24
+#define GDB_REG_FCTRL                                                          \
+    32 /* then fstat, ftag, fiseg, fioff, foseg, fooff, fop                    \
+        */
+#define GDB_REG_XMM0 40
+#define GDB_REG_MXCSR 56
 #define GDB_REG_FS_BASE 57
 #define GDB_REG_GS_BASE 58
 
@@ -44,9 +51,12 @@ enum gdb_bp_type {
 #define GDB_KVM_UNSUPPORTED (-2)
 
 struct gdb_sw_bp {
-    uint64_t addr;
+    uint64_t addr; /* where gdb put it, a virtual address */
+    uint64_t gpa;  /* where its byte is, whatever the page tables become */
     uint8_t orig;
-    int used;
+    /* Which of Z0 and Z1 placed it (1 << type): one of each may share
+     * it, and inserting one twice is one; 0: a free slot. */
+    unsigned types;
 };
 
 struct gdb_hw_bp {

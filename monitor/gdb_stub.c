@@ -38,6 +38,7 @@
 #define GDB_SIGTRAP 5
 #define GDB_SIGSEGV 11
 #define WATCH_POLL_MS 100
+#define ACK_WAIT_MS 1000 /* for gdb's acknowledgement of the exit */
 
 enum resume {
     RESUME_NONE,
@@ -66,7 +67,6 @@ struct gdb_stub {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int running, kicked, quit;
-    atomic_int interrupt;
 };
 
 /* The registers as gdb's amd64 target description lists them. */
@@ -587,10 +587,14 @@ static enum resume dispatch(struct tender_vm *vm, struct gdb_stub *g,
 
 /* ---- the watcher thread: gdb's interrupt while the guest runs ---- */
 
+/*
+ * vcpu_wanted is gdb's interrupt, pending: KVM_RUN returns at once
+ * (immediate_exit), a POLL in progress returns early, and the vCPU
+ * thread then reports the stop (gdb_stub_interrupted).
+ */
 static void kick_vcpu(struct tender_vm *vm, struct gdb_stub *g)
 {
-    atomic_store(&g->interrupt, 1);
-    atomic_store(&vm->vcpu_wanted, 1); /* a POLL in progress ends early */
+    atomic_store(&vm->vcpu_wanted, 1);
     vm->run->immediate_exit = 1;
     pthread_kill(vm->vcpu_thread, vm->kick_signal);
     g->kicked = 1;
@@ -621,16 +625,21 @@ static void *watch(void *arg)
     pthread_mutex_lock(&g->lock);
     while (!g->quit) {
         struct pollfd pfd = {.fd = g->fd, .events = POLLIN};
-        int n;
+        int n, kicked = g->kicked;
 
-        if (!g->running || g->kicked) {
+        if (!g->running) {
             pthread_cond_wait(&g->cond, &g->lock);
             continue;
         }
+        /* Once kicked, only wait, and kick again until the vCPU thread
+         * has stopped running: a signal that lands between a POLL's
+         * check of vcpu_wanted and its ppoll is lost. */
         pthread_mutex_unlock(&g->lock);
-        n = poll(&pfd, 1, WATCH_POLL_MS);
+        n = poll(&pfd, kicked ? 0 : 1, WATCH_POLL_MS);
         pthread_mutex_lock(&g->lock);
-        if (n > 0 && g->running && !g->kicked && !g->quit)
+        if (g->quit || !g->running)
+            continue;
+        if (g->kicked || n > 0)
             kick_vcpu(vm, g);
     }
     pthread_mutex_unlock(&g->lock);
@@ -710,6 +719,9 @@ static int serve(struct tender_vm *vm, struct gdb_stub *g)
 static int report_stop(struct tender_vm *vm, struct gdb_stub *g,
                        const char *reply_text)
 {
+    /* Not running before gdb hears of the stop: its ack must not look
+     * like an interrupt to the watcher. */
+    set_running(g, 0);
     snprintf(g->stop_reply, sizeof(g->stop_reply), "%s", reply_text);
     if (put_packet(g, g->stop_reply) < 0) {
         end_session(vm, g);
@@ -783,9 +795,16 @@ static int connect_debugger(struct tender_vm *vm, struct gdb_stub *g,
 static int start_watcher(struct tender_vm *vm, struct gdb_stub *g,
                          struct tender_error *err)
 {
-    int confined;
+    sigset_t all, old;
+    int confined, rc;
 
-    if (pthread_create(&g->watcher, NULL, watch, vm) != 0)
+    /* The watcher takes no signal: a handler run there could not return
+     * through its filter, and stop signals are the vCPU thread's. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    rc = pthread_create(&g->watcher, NULL, watch, vm);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
         return tnd_fail(err, TENDER_E_SYSTEM, "cannot start the gdb watcher");
     g->watcher_started = 1;
     pthread_mutex_lock(&g->lock);
@@ -877,14 +896,29 @@ int gdb_stub_interrupted(struct tender_vm *vm, int *stop)
     char text[32];
 
     *stop = 0;
-    if (g == NULL || !atomic_exchange(&g->interrupt, 0))
+    if (g == NULL || !atomic_exchange(&vm->vcpu_wanted, 0))
         return 0;
-    atomic_store(&vm->vcpu_wanted, 0);
     if (g->fd < 0)
         return 1;
     snprintf(text, sizeof(text), "T%02xthread:1;", GDB_SIGINT);
     *stop = report_stop(vm, g, text);
     return 1;
+}
+
+/*
+ * gdb acknowledges the last packet, then hangs up itself.  Closing first
+ * would make its acknowledgement fail ("Broken pipe" on a unix socket)
+ * and gdb would report a lost connection instead of the exit.
+ */
+static void wait_for_ack(struct gdb_stub *g)
+{
+    struct pollfd pfd = {.fd = g->fd, .events = POLLIN};
+    const struct timespec limit = {ACK_WAIT_MS / 1000,
+                                   (ACK_WAIT_MS % 1000) * 1000000L};
+    char ack;
+
+    if (ppoll(&pfd, 1, &limit, NULL) == 1)
+        (void)!read(g->fd, &ack, 1);
 }
 
 void gdb_stub_finish(struct tender_vm *vm)
@@ -899,7 +933,8 @@ void gdb_stub_finish(struct tender_vm *vm)
         snprintf(text, sizeof(text), "W%02x", vm->exit.status & 0xff);
     else
         snprintf(text, sizeof(text), "X%02x", GDB_SIGSEGV);
-    put_packet(g, text);
+    if (put_packet(g, text) == 0)
+        wait_for_ack(g);
     end_session(vm, g);
 }
 

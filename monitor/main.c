@@ -45,7 +45,8 @@ static const char usage[] =
     "                             DIR/core.NAME.PID (default DIR: .)\n"
     "  --gdb[=PORT|=PATH]         wait for gdb on 127.0.0.1:PORT (default"
     " 1234)\n"
-    "                             or a unix socket PATH (a wider sandbox)\n"
+    "                             or a unix socket PATH (one with a /);\n"
+    "                             the guest runs under a wider sandbox\n"
     "%s"
     "  --help                     show this help and exit\n"
     "  --version                  show the version and exit\n"
@@ -55,8 +56,9 @@ static const char usage[] =
     " failed,\n"
     "241 invalid hypercall or I/O, 242 access to unbacked memory, 243"
     " triple fault,\n"
-    "244 write to read-only memory, 245 KVM error, 246 stopped by a"
-    " signal.\n";
+    "244 write to read-only text, 245 KVM error, 246 stopped by a"
+    " signal or\n"
+    "killed from gdb.\n";
 
 static struct tender_vm *running_vm;
 static volatile sig_atomic_t stop_signal;

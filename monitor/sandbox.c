@@ -57,17 +57,26 @@ static void emit_ret(struct bpf_buf *b, uint32_t action)
     emit(b, BPF_RET | BPF_K, action, 0, 0);
 }
 
+/* Put the syscall number back into A: a block whose arguments did not
+ * match hands the call on to the later rules, whose blocks test A. */
+static void emit_reload_nr(struct bpf_buf *b)
+{
+    emit(b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
+}
+
 /*
  * A block that allows the call if its first argument (the descriptor,
- * whose low 32 bits are all the kernel reads) is one of fds, else kills.
+ * whose low 32 bits are all the kernel reads) is one of fds, else goes
+ * on to the next rule.
  */
 static void emit_fd_check(struct bpf_buf *b, const int *fds, size_t n)
 {
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(0), 0, 0);
     for (size_t i = 0; i < n; i++)
-        emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)fds[i], (uint8_t)(n - i),
-             0);
-    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+        emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)fds[i],
+             (uint8_t)(n - i + 1), 0);
+    emit_reload_nr(b);
+    emit(b, BPF_JMP | BPF_JA, 1, 0, 0);
     emit_ret(b, SECCOMP_RET_ALLOW);
 }
 
@@ -82,9 +91,11 @@ static void emit_any(struct bpf_buf *b, const struct sandbox_rule *r)
 }
 
 /*
- * nr matches: load the argument, allow the one value; any other value
- * reloads nr and goes on, since a later rule may pin another value of
- * the same call (and the final kill takes what none allows).
+ * Every block below allows what its rule allows and hands anything else
+ * on to the later rules (nr reloaded), since a later rule may allow
+ * another value of the same call; the final kill takes what none allows.
+ *
+ * nr matches: load the argument, allow the one value.
  */
 static void emit_pinned(struct bpf_buf *b, const struct sandbox_rule *r)
 {
@@ -92,7 +103,7 @@ static void emit_pinned(struct bpf_buf *b, const struct sandbox_rule *r)
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(r->arg), 0, 0);
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
     emit_ret(b, SECCOMP_RET_ALLOW);
-    emit(b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
+    emit_reload_nr(b);
 }
 
 /* A syscall no descriptor of this VM may use gets no block: the final
@@ -105,12 +116,11 @@ static void emit_vm_fds(struct bpf_buf *b, const struct tender_vm *vm,
 
     if (n == 0)
         return;
-    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, (uint8_t)(n + 3));
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, (uint8_t)(n + 4));
     emit_fd_check(b, fds, n);
 }
 
-/* ioctl: only the one request, only on this VM's vCPU; anything else
- * goes on to the next rule with nr reloaded, as for a pinned call. */
+/* ioctl: only the one request, only on this VM's vCPU. */
 static void emit_vcpu_ioctl(struct bpf_buf *b, const struct tender_vm *vm,
                             const struct sandbox_rule *r)
 {
@@ -120,7 +130,7 @@ static void emit_vcpu_ioctl(struct bpf_buf *b, const struct tender_vm *vm,
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(1), 0, 0);
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
     emit_ret(b, SECCOMP_RET_ALLOW);
-    emit(b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
+    emit_reload_nr(b);
 }
 
 /* Core dumps: one descriptor argument and argument 2, both pinned. */
@@ -137,7 +147,7 @@ static void emit_core(struct bpf_buf *b, const struct tender_vm *vm,
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(2), 0, 0);
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
     emit_ret(b, SECCOMP_RET_ALLOW);
-    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+    emit_reload_nr(b);
 }
 
 static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,

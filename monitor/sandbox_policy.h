@@ -10,6 +10,8 @@
  * arguments compared (descriptors, an ioctl request, a signal mask's
  * "how", an advice) are int or unsigned int, of which the kernel reads
  * only those 32 bits, whatever the upper half of the register holds.
+ * mprotect's protection is an unsigned long, but the kernel refuses
+ * (EINVAL) any bit above those it knows, so its low half decides.
  */
 #ifndef TENDER_SANDBOX_POLICY_H
 #define TENDER_SANDBOX_POLICY_H

@@ -450,12 +450,17 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
     vm->vcpu_thread = pthread_self();
     atomic_store(&vm->leaving, 0);
     prepare_kick_signal(vm);
-    if (dumpcore_prepare(vm, err) < 0 || gdb_stub_connect(vm, err) < 0 ||
-        (vm->sandbox && confine(vm, err) < 0)) {
+    if (dumpcore_prepare(vm, err) < 0) {
         atomic_store(&vm->run_state, RUN_IDLE);
         return -1;
     }
+    /* Active already: a stop request must reach a wait for gdb. */
     atomic_store(&vm->run_state, RUN_ACTIVE);
+    if (gdb_stub_connect(vm, err) < 0 ||
+        (vm->sandbox && confine(vm, err) < 0)) {
+        leave_run_state(vm);
+        return -1;
+    }
     rc = vcpu_loop(vm, err);
     if (rc == 0)
         gdb_stub_finish(vm);

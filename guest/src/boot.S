@@ -136,6 +136,9 @@ TRAP_STUB 31
 trap_common:
         .cfi_startproc simple
         .cfi_signal_frame
+        /* Until the frame is complete: an outermost frame, not an
+         * undefined CFA, which gdb cannot unwind at all. */
+        .cfi_def_cfa %rsp, 8
         .cfi_undefined rip
         pushq %rax
         pushq %rbx

@@ -14,6 +14,10 @@
 #include "lwip/init.h"
 #include "lwip/mem.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/prot/ethernet.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/tcp.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
@@ -268,6 +272,46 @@ static void on_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
     event_count++;
 }
 
+/*
+ * A new connection's SYN whose addresses and ports are those of a
+ * connection lwIP holds in TIME-WAIT: lwIP would answer it with an ACK (or
+ * a RST if it lies in the old window) for up to 2 MSL, so that a client
+ * reusing the port could not connect.  The old connection is forgotten
+ * instead, as RFC 6191 allows a server to do, and the SYN then reaches the
+ * listener.  Called with each received frame before lwIP sees it.
+ */
+static void forget_time_wait(const uint8_t *frame, size_t len)
+{
+    const struct ip_hdr *ip;
+    const struct tcp_hdr *tcp;
+    size_t ihl;
+    uint16_t src_port, dst_port;
+    struct tcp_pcb *pcb;
+
+    if (tcp_tw_pcbs == NULL || len < SIZEOF_ETH_HDR + IP_HLEN + TCP_HLEN ||
+        frame[12] != 0x08 || frame[13] != 0x00)
+        return;
+    ip = (const struct ip_hdr *)(frame + SIZEOF_ETH_HDR);
+    ihl = (size_t)IPH_HL_BYTES(ip);
+    if (IPH_V(ip) != 4 || IPH_PROTO(ip) != IP_PROTO_TCP || ihl < IP_HLEN ||
+        len < SIZEOF_ETH_HDR + ihl + TCP_HLEN ||
+        (IPH_OFFSET(ip) & PP_HTONS(IP_OFFMASK | IP_MF)) != 0)
+        return;
+    tcp = (const struct tcp_hdr *)(frame + SIZEOF_ETH_HDR + ihl);
+    if ((TCPH_FLAGS(tcp) & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
+        return;
+    src_port = lwip_ntohs(tcp->src);
+    dst_port = lwip_ntohs(tcp->dest);
+    for (pcb = tcp_tw_pcbs; pcb != NULL; pcb = pcb->next) {
+        if (pcb->remote_port == src_port && pcb->local_port == dst_port &&
+            ip4_addr_cmp(ip_2_ip4(&pcb->remote_ip), &ip->src) &&
+            ip4_addr_cmp(ip_2_ip4(&pcb->local_ip), &ip->dest)) {
+            tcp_abort(pcb); /* a TIME-WAIT pcb is just freed */
+            return;
+        }
+    }
+}
+
 /* The API */
 
 int tn_init(const char *devname, const char *addr, const char *gw)
@@ -300,6 +344,7 @@ int tn_init(const char *devname, const char *addr, const char *gw)
     if (e != ERR_OK)
         return TN_ENOMEM;
     netif_set_default(&tn_netif);
+    tn_dev.rx_hook = forget_time_wait;
     started = 1;
     return 0;
 }

@@ -108,6 +108,8 @@ unsigned tender_netif_poll(struct netif *netif, unsigned max)
         tn->frames_in++;
         tn->bytes_in += len;
         LINK_STATS_INC(link.recv);
+        if (tn->rx_hook != NULL)
+            tn->rx_hook(tn->rx, len);
         p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
         if (p == NULL) {
             tn->drops_in++;

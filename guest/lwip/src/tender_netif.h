@@ -6,6 +6,7 @@
 #ifndef TENDER_NETIF_H
 #define TENDER_NETIF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lwip/netif.h"
@@ -19,6 +20,8 @@ struct tender_netif {
     uint64_t bytes_in, bytes_out;
     uint64_t drops_in;   /* too long, or no pbuf for it */
     uint64_t errors_out; /* tender_net_write failed */
+    /* If set, called with each frame before lwIP sees it. */
+    void (*rx_hook)(const uint8_t *frame, size_t len);
     /* Frames are read into, and chained pbufs copied into, these. */
     uint8_t rx[65536 + 18];
     uint8_t tx[65536 + 18];

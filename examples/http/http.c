@@ -349,6 +349,30 @@ static size_t head_end(const struct conn *c)
     return 0;
 }
 
+/*
+ * Can the bytes buffered so far not start a request head?  The method
+ * (1 to 16 capital letters, then a space), and no control bytes other
+ * than CR, LF and tab: garbage gets its 400 at once instead of waiting
+ * for a head end that may never come.
+ */
+static int head_garbage(const struct conn *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->head_len && c->head[i] != ' '; i++)
+        if (i == 16 || c->head[i] < 'A' || c->head[i] > 'Z')
+            return 1;
+    if (i == 0 && c->head_len > 0)
+        return 1;
+    for (i = 0; i < c->head_len; i++) {
+        unsigned char b = (unsigned char)c->head[i];
+
+        if ((b < 0x20 && b != '\r' && b != '\n' && b != '\t') || b == 0x7f)
+            return 1;
+    }
+    return 0;
+}
+
 /* Move c as far as it goes now; 1 if it did anything. */
 static int serve(int s, uint64_t now)
 {
@@ -414,6 +438,13 @@ static int serve(int s, uint64_t now)
             memmove(c->head, c->head + end, c->head_len - end);
             c->head_len = (uint16_t)(c->head_len - end);
             c->since = now;
+            c->last_sent = now;
+            progress = 1;
+            continue;
+        }
+        if (c->head_len > 0 && head_garbage(c)) {
+            c->head_len = 0;
+            respond_error(c, 400);
             c->last_sent = now;
             progress = 1;
             continue;

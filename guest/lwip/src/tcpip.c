@@ -522,6 +522,11 @@ static void conn_close(struct tn_sock *so, int reset)
         struct tcp_pcb *pcb = so->tcp;
 
         conn_detach(so);
+        /* Bytes received and never read count as read: lwIP closes a
+         * connection with unread bytes by a reset, which would lose the
+         * response still queued. */
+        if (so->rx != NULL && !reset)
+            tcp_recved(pcb, so->rx->tot_len);
         if (reset || tcp_close(pcb) != ERR_OK)
             tcp_abort(pcb);
         if (n_open > 0)

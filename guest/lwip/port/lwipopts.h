@@ -40,7 +40,7 @@
 #define MEM_LIBC_MALLOC 0
 #define MEMP_MEM_MALLOC 1
 #define MEM_ALIGNMENT 8
-#define MEM_SIZE (48 * 1024 * 1024)
+#define MEM_SIZE (32 * 1024 * 1024)
 extern unsigned char *tender_lwip_heap;
 #define LWIP_RAM_HEAP_POINTER tender_lwip_heap
 #define MEMP_NUM_PBUF 4096

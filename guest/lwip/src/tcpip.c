@@ -24,6 +24,9 @@
 #include "lwip/udp.h"
 #include "tender_netif.h"
 
+_Static_assert(MEM_SIZE + 1024 <= TN_HEAP_BYTES,
+              "TN_HEAP_BYTES must hold lwIP's heap (MEM_SIZE)");
+
 enum tn_kind { TN_FREE, TN_LISTEN, TN_CONN, TN_UDP };
 
 /* Datagrams a UDP socket holds before it drops new ones. */

@@ -55,7 +55,7 @@
  * address, or called twice), TN_ENOMEM (a heap smaller than TN_HEAP_BYTES)
  * or TN_ENODEV.
  */
-#define TN_HEAP_BYTES (48u * 1024 * 1024 + 4096)
+#define TN_HEAP_BYTES (32u * 1024 * 1024 + 4096)
 int tn_init(const char *devname, const char *addr, const char *gw);
 
 /* The first byte of the guest heap after lwIP's, and how many are left. */

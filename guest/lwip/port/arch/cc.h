@@ -12,11 +12,16 @@
 /* x86_64 is little endian: lwIP's own default BYTE_ORDER. */
 
 
-/* The guest libc has none of these headers. */
+/*
+ * The guest libc has none of these headers.  (tests/unit builds lwIP for
+ * the build machine with TENDER_LWIP_HOSTED, where they exist.)
+ */
+#ifndef TENDER_LWIP_HOSTED
 #define LWIP_NO_INTTYPES_H 1
 #define LWIP_NO_LIMITS_H 1
 #define LWIP_NO_CTYPE_H 1
 #define LWIP_NO_UNISTD_H 1
+#endif
 
 /* printf formats for lwIP's types (the guest printf knows these). */
 #define X8_F "02x"

@@ -35,10 +35,10 @@ struct conn {
     uint8_t state;
     uint8_t keep_alive;
     uint8_t head_only;
-    uint16_t head_len;   /* bytes in head[] */
-    uint64_t since;      /* the first byte of the head, or idle since */
-    uint64_t last_sent;  /* progress while sending */
-    const char *hdr;     /* response header still to send */
+    uint16_t head_len;  /* bytes in head[] */
+    uint64_t since;     /* the first byte of the head, or idle since */
+    uint64_t last_sent; /* progress while sending */
+    const char *hdr;    /* response header still to send */
     size_t hdr_left;
     const uint8_t *body; /* response body still to send */
     size_t body_left;
@@ -150,8 +150,7 @@ static void respond_error(struct conn *c, int status)
         c->keep_alive = 0;
     if (status == 400 || status == 431)
         stats.bad_requests++;
-    n = snprintf(c->page, sizeof(c->page), "%d %s\n", status,
-                 reason(status));
+    n = snprintf(c->page, sizeof(c->page), "%d %s\n", status, reason(status));
     respond(c, status, "text/plain", c->page, (size_t)n);
 }
 
@@ -162,40 +161,35 @@ static void respond_stats(struct conn *c)
     int n;
 
     tn_get_stats(&ts);
-    n = snprintf(c->page, sizeof(c->page),
-                 "requests %llu\n"
-                 "bytes %llu\n"
-                 "uptime_ms %llu\n"
-                 "status_2xx %llu\n"
-                 "status_4xx %llu\n"
-                 "status_5xx %llu\n"
-                 "bad_requests %llu\n"
-                 "timeouts %llu\n"
-                 "resets %llu\n"
-                 "connections_accepted %llu\n"
-                 "connections_open %llu\n"
-                 "connections_refused %llu\n"
-                 "frames_in %llu\n"
-                 "frames_out %llu\n"
-                 "lwip_heap_used %llu\n"
-                 "lwip_heap_max %llu\n"
-                 "files %u\n",
-                 (unsigned long long)stats.requests,
-                 (unsigned long long)stats.bytes,
-                 (unsigned long long)(up / 1000000),
-                 (unsigned long long)stats.status[2],
-                 (unsigned long long)stats.status[4],
-                 (unsigned long long)stats.status[5],
-                 (unsigned long long)stats.bad_requests,
-                 (unsigned long long)stats.timeouts,
-                 (unsigned long long)stats.resets,
-                 (unsigned long long)ts.tcp_accepted,
-                 (unsigned long long)ts.tcp_open,
-                 (unsigned long long)ts.tcp_refused,
-                 (unsigned long long)ts.frames_in,
-                 (unsigned long long)ts.frames_out,
-                 (unsigned long long)ts.mem_used,
-                 (unsigned long long)ts.mem_max, site.count);
+    n = snprintf(
+        c->page, sizeof(c->page),
+        "requests %llu\n"
+        "bytes %llu\n"
+        "uptime_ms %llu\n"
+        "status_2xx %llu\n"
+        "status_4xx %llu\n"
+        "status_5xx %llu\n"
+        "bad_requests %llu\n"
+        "timeouts %llu\n"
+        "resets %llu\n"
+        "connections_accepted %llu\n"
+        "connections_open %llu\n"
+        "connections_refused %llu\n"
+        "frames_in %llu\n"
+        "frames_out %llu\n"
+        "lwip_heap_used %llu\n"
+        "lwip_heap_max %llu\n"
+        "files %u\n",
+        (unsigned long long)stats.requests, (unsigned long long)stats.bytes,
+        (unsigned long long)(up / 1000000), (unsigned long long)stats.status[2],
+        (unsigned long long)stats.status[4],
+        (unsigned long long)stats.status[5],
+        (unsigned long long)stats.bad_requests,
+        (unsigned long long)stats.timeouts, (unsigned long long)stats.resets,
+        (unsigned long long)ts.tcp_accepted, (unsigned long long)ts.tcp_open,
+        (unsigned long long)ts.tcp_refused, (unsigned long long)ts.frames_in,
+        (unsigned long long)ts.frames_out, (unsigned long long)ts.mem_used,
+        (unsigned long long)ts.mem_max, site.count);
     respond(c, 200, "text/plain", c->page, (size_t)n);
 }
 
@@ -456,8 +450,8 @@ static int serve(int s, uint64_t now)
             progress = 1;
             continue;
         }
-        long n = tn_read(s, c->head + c->head_len,
-                         sizeof(c->head) - c->head_len);
+        long n =
+            tn_read(s, c->head + c->head_len, sizeof(c->head) - c->head_len);
         if (n == TN_EAGAIN) {
             uint64_t limit = c->head_len > 0 ? HEAD_TIMEOUT : IDLE_TIMEOUT;
 

@@ -93,8 +93,8 @@ int site_parse(struct site *st, const uint8_t *data, size_t len)
             f->data = h + TAR_BLOCK;
             f->size = (size_t)size;
         }
-        off += TAR_BLOCK + ((size_t)size + TAR_BLOCK - 1) / TAR_BLOCK *
-                               TAR_BLOCK;
+        off +=
+            TAR_BLOCK + ((size_t)size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
     }
     return 0;
 }
@@ -113,8 +113,8 @@ int site_load(struct site *st, const char *devname, void *mem, size_t size)
 
         if (chunk > info.capacity - off)
             chunk = (size_t)(info.capacity - off);
-        if (tender_block_read(info.handle, off, (uint8_t *)mem + off,
-                              chunk) != HVT_OK)
+        if (tender_block_read(info.handle, off, (uint8_t *)mem + off, chunk) !=
+            HVT_OK)
             return SITE_EIO;
         off += chunk;
     }

@@ -112,10 +112,11 @@ static int read_response(int fd, long *body_len)
     want = atol(cl + 16);
     got = (long)(have - (size_t)(end + 4 - buf));
     while (got < want) {
-        ssize_t n = recv(fd, buf, sizeof(buf) < (size_t)(want - got)
-                                      ? sizeof(buf)
-                                      : (size_t)(want - got),
-                         0);
+        ssize_t n =
+            recv(fd, buf,
+                 sizeof(buf) < (size_t)(want - got) ? sizeof(buf)
+                                                    : (size_t)(want - got),
+                 0);
         if (n <= 0)
             return -1;
         got += n;
@@ -150,8 +151,8 @@ static void check_alive(const char *when)
     int status = request(req, sizeof(req) - 1, &len);
     char what[200];
 
-    snprintf(what, sizeof(what), "a good request %s: status %d in %.2f s",
-             when, status, now_s() - t0);
+    snprintf(what, sizeof(what), "a good request %s: status %d in %.2f s", when,
+             status, now_s() - t0);
     if (status != 200 || len <= 0 || now_s() - t0 > 5)
         fail(what);
     else
@@ -192,13 +193,11 @@ static int hostile(void)
     expect_status("HTTP/9.9", "GET / HTTP/9.9\r\n\r\n", 18, 400);
     expect_status("lower-case method", "get / HTTP/1.1\r\n\r\n", 18, 400);
     expect_status("unknown method", "BREW / HTTP/1.1\r\n\r\n", 19, 501);
-    expect_status("relative path", "GET index.html HTTP/1.1\r\n\r\n", 27,
-                  400);
-    expect_status("header without colon",
-                  "GET / HTTP/1.1\r\nHost t\r\n\r\n", 26, 400);
+    expect_status("relative path", "GET index.html HTTP/1.1\r\n\r\n", 27, 400);
+    expect_status("header without colon", "GET / HTTP/1.1\r\nHost t\r\n\r\n",
+                  26, 400);
     expect_status("request body",
-                  "GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", 42,
-                  400);
+                  "GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", 42, 400);
     expect_status("missing file", "GET /nope HTTP/1.1\r\n\r\n", 22, 404);
 
     /* Partial heads, then the connection closed. */
@@ -335,8 +334,8 @@ static int conns(int count, const char *path, long size)
         printf("FAIL: the server has fewer open\n");
         return 1;
     }
-    len = (size_t)snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: t\r\n\r\n",
-                           path);
+    len = (size_t)snprintf(req, sizeof(req),
+                           "GET %s HTTP/1.1\r\nHost: t\r\n\r\n", path);
     for (i = 0; i < count; i++)
         if (send_all(fds[i], req, len) < 0)
             printf("FAIL: request %d not sent\n", i);

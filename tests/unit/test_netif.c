@@ -132,9 +132,8 @@ static void setup(void)
     IP4_ADDR(&addr, 10, 0, 0, 2);
     IP4_ADDR(&mask, 255, 255, 255, 0);
     IP4_ADDR(&gw, 0, 0, 0, 0);
-    ck_assert_int_eq(tender_netif_add(&netif, &tn, "service", &addr, &mask,
-                                      &gw),
-                     ERR_OK);
+    ck_assert_int_eq(
+        tender_netif_add(&netif, &tn, "service", &addr, &mask, &gw), ERR_OK);
     /* Coming up, it announced itself (a gratuitous ARP); the tests count
      * from after that. */
     gratuitous = txq[0];
@@ -242,8 +241,7 @@ START_TEST(acquire_mtu_9000)
 
     fake_mtu = 9000;
     IP4_ADDR(&a, 10, 0, 1, 2);
-    ck_assert_int_eq(tender_netif_add(&n2, &t2, "service", &a, &a, &a),
-                     ERR_OK);
+    ck_assert_int_eq(tender_netif_add(&n2, &t2, "service", &a, &a, &a), ERR_OK);
     ck_assert_int_eq(n2.mtu, 9000);
     fake_mtu = 1500;
 }
@@ -256,8 +254,7 @@ START_TEST(acquire_unknown_device)
     ip4_addr_t a;
 
     IP4_ADDR(&a, 10, 0, 1, 2);
-    ck_assert_int_eq(tender_netif_add(&n2, &t2, "nosuch", &a, &a, &a),
-                     ERR_ARG);
+    ck_assert_int_eq(tender_netif_add(&n2, &t2, "nosuch", &a, &a, &a), ERR_ARG);
 }
 END_TEST
 
@@ -278,8 +275,8 @@ START_TEST(arp_request_answered)
     ck_assert_uint_eq(tender_netif_poll(&netif, 64), 1);
     ck_assert_int_eq(tx_count, 1);
     r = txq[0].data;
-    ck_assert_mem_eq(r, host_mac, 6);      /* to the host */
-    ck_assert_mem_eq(r + 6, our_mac, 6);   /* from us */
+    ck_assert_mem_eq(r, host_mac, 6);    /* to the host */
+    ck_assert_mem_eq(r + 6, our_mac, 6); /* from us */
     ck_assert_int_eq(r[12] << 8 | r[13], 0x0806);
     ck_assert_int_eq(r[20] << 8 | r[21], 2); /* reply */
     ck_assert_mem_eq(r + 22, our_mac, 6);

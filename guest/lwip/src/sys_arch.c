@@ -29,8 +29,7 @@ unsigned int tender_lwip_rand(void)
     static uint64_t x;
 
     if (x == 0)
-        x = (tender_clock_wall() ^ (tender_clock_monotonic() << 17)) |
-            1u;
+        x = (tender_clock_wall() ^ (tender_clock_monotonic() << 17)) | 1u;
     x ^= x >> 12;
     x ^= x << 25;
     x ^= x >> 27;

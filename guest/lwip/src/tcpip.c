@@ -25,7 +25,7 @@
 #include "tender_netif.h"
 
 _Static_assert(MEM_SIZE + 1024 <= TN_HEAP_BYTES,
-              "TN_HEAP_BYTES must hold lwIP's heap (MEM_SIZE)");
+               "TN_HEAP_BYTES must hold lwIP's heap (MEM_SIZE)");
 
 enum tn_kind { TN_FREE, TN_LISTEN, TN_CONN, TN_UDP };
 
@@ -331,9 +331,8 @@ int tn_init(const char *devname, const char *addr, const char *gw)
     ip4_addr_set_zero(&g);
     if (gw != NULL && parse_addr(gw, &g, NULL) < 0)
         return TN_EINVAL;
-    ip4_addr_set_u32(&mask, prefix == 0 ? 0
-                                        : lwip_htonl(0xffffffffu
-                                                     << (32 - prefix)));
+    ip4_addr_set_u32(
+        &mask, prefix == 0 ? 0 : lwip_htonl(0xffffffffu << (32 - prefix)));
     tender_heap_bounds(&heap, &size);
     if (size < TN_HEAP_BYTES)
         return TN_ENOMEM;
@@ -682,8 +681,7 @@ long tn_sendto(int s, const void *buf, size_t len, const uint8_t addr[4],
     return e == ERR_OK ? (long)len : TN_EINVAL;
 }
 
-long tn_recvfrom(int s, void *buf, size_t len, uint8_t addr[4],
-                 uint16_t *port)
+long tn_recvfrom(int s, void *buf, size_t len, uint8_t addr[4], uint16_t *port)
 {
     struct tn_sock *so = sock_get(s, TN_UDP);
     struct tn_datagram *d;
@@ -694,8 +692,7 @@ long tn_recvfrom(int s, void *buf, size_t len, uint8_t addr[4],
     if (so->dgram_count == 0)
         return TN_EAGAIN;
     d = &so->dgrams[so->dgram_head];
-    n = pbuf_copy_partial(d->p, buf, (u16_t)(len > 0xffff ? 0xffff : len),
-                          0);
+    n = pbuf_copy_partial(d->p, buf, (u16_t)(len > 0xffff ? 0xffff : len), 0);
     ip_addr_copy(so->peer, d->addr);
     so->peer_port = d->port;
     pbuf_free(d->p);

@@ -21,8 +21,7 @@ static err_t tender_netif_output(struct netif *netif, struct pbuf *p)
     const void *frame = p->payload;
     size_t len = p->tot_len;
 
-    if (len > (size_t)tn->mtu + TENDER_NET_HEADER_LEN ||
-        len > sizeof(tn->tx)) {
+    if (len > (size_t)tn->mtu + TENDER_NET_HEADER_LEN || len > sizeof(tn->tx)) {
         tn->errors_out++;
         LINK_STATS_INC(link.lenerr);
         return ERR_BUF;

@@ -32,13 +32,13 @@
 #define TN_MAX_SOCKETS 1024
 
 /* Errors: negative return values. */
-#define TN_EAGAIN (-1)   /* nothing now: poll and try again */
-#define TN_EINVAL (-2)   /* a bad argument or socket */
-#define TN_ENOMEM (-3)   /* out of sockets or lwIP memory */
-#define TN_ERESET (-4)   /* the connection was reset or failed */
-#define TN_ECLOSED (-5)  /* the peer closed (write), or closed here */
-#define TN_EINUSE (-6)   /* the port is taken */
-#define TN_ENODEV (-7)   /* no such network device */
+#define TN_EAGAIN (-1)  /* nothing now: poll and try again */
+#define TN_EINVAL (-2)  /* a bad argument or socket */
+#define TN_ENOMEM (-3)  /* out of sockets or lwIP memory */
+#define TN_ERESET (-4)  /* the connection was reset or failed */
+#define TN_ECLOSED (-5) /* the peer closed (write), or closed here */
+#define TN_EINUSE (-6)  /* the port is taken */
+#define TN_ENODEV (-7)  /* no such network device */
 
 /* tn_events() bits. */
 #define TN_READABLE 1u /* tn_read/tn_recvfrom has data (or the EOF) */
@@ -121,8 +121,7 @@ long tn_sendto(int s, const void *buf, size_t len, const uint8_t addr[4],
  * Receive one datagram: its length (cut to len if longer), TN_EAGAIN if
  * none; addr and port (may be NULL) get the sender's.
  */
-long tn_recvfrom(int s, void *buf, size_t len, uint8_t addr[4],
-                 uint16_t *port);
+long tn_recvfrom(int s, void *buf, size_t len, uint8_t addr[4], uint16_t *port);
 
 /* Counters of the stack since tn_init. */
 struct tn_stats {

@@ -11,7 +11,6 @@
 
 /* x86_64 is little endian: lwIP's own default BYTE_ORDER. */
 
-
 /*
  * The guest libc has none of these headers.  (tests/unit builds lwIP for
  * the build machine with TENDER_LWIP_HOSTED, where they exist.)
@@ -38,8 +37,7 @@
 
 void tender_lwip_platform_diag(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
-_Noreturn void tender_lwip_assert(const char *msg, const char *file,
-                                  int line);
+_Noreturn void tender_lwip_assert(const char *msg, const char *file, int line);
 
 #define LWIP_PLATFORM_DIAG(x)                                                  \
     do {                                                                       \

@@ -39,22 +39,22 @@ struct tn_datagram {
 };
 
 struct tn_sock {
+    struct tcp_pcb *tcp;
+    struct udp_pcb *udp;
+    struct pbuf *rx; /* TCP: received bytes not yet read */
+    /* UDP: received datagrams, a ring. */
+    struct tn_datagram *dgrams;
+    /* Listener: its queue of accepted connections (socket numbers). */
+    int queue_head, queue_tail;
+    int next; /* in a listener's queue */
+    unsigned dgram_head, dgram_count;
+    ip_addr_t peer;
+    u16_t peer_port;
     uint8_t kind;
     uint8_t hup;     /* FIN received */
     uint8_t failed;  /* reset or aborted: the pcb is gone */
     uint8_t dirty;   /* written since the last output */
     uint8_t pending; /* accepted by lwIP, not yet by the application */
-    struct tcp_pcb *tcp;
-    struct udp_pcb *udp;
-    struct pbuf *rx; /* TCP: received bytes not yet read */
-    /* Listener: its queue of accepted connections (socket numbers). */
-    int queue_head, queue_tail;
-    int next; /* in a listener's queue */
-    /* UDP: received datagrams, a ring. */
-    struct tn_datagram *dgrams;
-    unsigned dgram_head, dgram_count;
-    ip_addr_t peer;
-    u16_t peer_port;
 };
 
 static struct tn_sock socks[TN_MAX_SOCKETS];

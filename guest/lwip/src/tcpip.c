@@ -158,6 +158,17 @@ static void mark_dirty(int s)
     }
 }
 
+/*
+ * Whether the device may have frames queued: cleared when a read found
+ * none, set when tender_yield says it has input.  Saves the read (a VM
+ * exit) that would only find nothing.
+ */
+static int input_maybe = 1;
+
+/* Frames sent since the last look at the input, and the most before one. */
+static uint64_t out_mark;
+#define OUT_BURST 128
+
 static void flush_dirty(void)
 {
     while (dirty_count > 0) {
@@ -166,6 +177,17 @@ static void flush_dirty(void)
         socks[s].dirty = 0;
         if (socks[s].kind == TN_CONN && socks[s].tcp != NULL)
             tcp_output(socks[s].tcp);
+        /*
+         * Many connections with full windows send thousands of frames in
+         * one flush, while the host's acknowledgements queue up on the
+         * tap (1,000 frames by default) and the rest are dropped, which
+         * costs retransmission timeouts.  Take the input in between.
+         */
+        if (tn_dev.frames_out - out_mark >= OUT_BURST) {
+            out_mark = tn_dev.frames_out;
+            input_maybe =
+                tender_netif_poll(&tn_netif, 4 * OUT_BURST) == 4 * OUT_BURST;
+        }
     }
 }
 
@@ -367,31 +389,44 @@ unsigned tn_poll(uint64_t timeout_ns)
     if (!started)
         return 0;
     for (;;) {
-        int rounds;
-        uint64_t wake;
+        uint64_t wake, ready = 0;
         u32_t ms;
 
         flush_dirty();
         /* Input first, in bounded rounds, so that a flood cannot keep
          * the timers (and the application) from running. */
-        for (rounds = 0; rounds < 8; rounds++) {
-            if (tender_netif_poll(&tn_netif, 64) == 0)
-                break;
-            flush_dirty();
+        if (input_maybe) {
+            int rounds;
+
+            for (rounds = 0; rounds < 8; rounds++) {
+                unsigned n = tender_netif_poll(&tn_netif, 64);
+
+                flush_dirty();
+                if (n < 64) {
+                    input_maybe = 0;
+                    break;
+                }
+            }
         }
         sys_check_timeouts();
         flush_dirty();
         if (event_count != before)
             break;
+        /* Sleep until input, the next lwIP timer or the deadline; a
+         * deadline already past only checks for input. */
         now = tender_clock_monotonic();
-        if (now >= deadline)
-            break;
         wake = deadline;
         ms = sys_timeouts_sleeptime();
-        if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE &&
+        if (ms != SYS_TIMEOUTS_SLEEPTIME_INFINITE && now < wake &&
             (uint64_t)ms * 1000000u < wake - now)
             wake = now + (uint64_t)ms * 1000000u;
-        tender_yield(wake, NULL);
+        tender_yield(wake, &ready);
+        if (ready & (1ull << tn_dev.handle)) {
+            input_maybe = 1;
+            continue;
+        }
+        if (tender_clock_monotonic() >= deadline)
+            break;
     }
     return event_count - before;
 }

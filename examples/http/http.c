@@ -43,7 +43,7 @@ struct conn {
     const uint8_t *body; /* response body still to send */
     size_t body_left;
     char hdr_buf[512];
-    char page[1024]; /* generated bodies (/stats, errors) */
+    char page[1536]; /* generated bodies (/stats, errors) */
     char head[HEAD_MAX];
 };
 
@@ -179,6 +179,10 @@ static void respond_stats(struct conn *c)
         "frames_out %llu\n"
         "lwip_heap_used %llu\n"
         "lwip_heap_max %llu\n"
+        "lwip_heap_errors %llu\n"
+        "tcp_segments_out %llu\n"
+        "tcp_segments_in %llu\n"
+        "tcp_drops %llu\n"
         "files %u\n",
         (unsigned long long)stats.requests, (unsigned long long)stats.bytes,
         (unsigned long long)(up / 1000000), (unsigned long long)stats.status[2],
@@ -189,7 +193,10 @@ static void respond_stats(struct conn *c)
         (unsigned long long)ts.tcp_accepted, (unsigned long long)ts.tcp_open,
         (unsigned long long)ts.tcp_refused, (unsigned long long)ts.frames_in,
         (unsigned long long)ts.frames_out, (unsigned long long)ts.mem_used,
-        (unsigned long long)ts.mem_max, site.count);
+        (unsigned long long)ts.mem_max, (unsigned long long)ts.mem_errors,
+        (unsigned long long)ts.tcp_segments_out,
+        (unsigned long long)ts.tcp_segments_in,
+        (unsigned long long)ts.tcp_drops, site.count);
     respond(c, 200, "text/plain", c->page, (size_t)n);
 }
 

@@ -760,4 +760,8 @@ void tn_get_stats(struct tn_stats *st)
     st->tcp_refused = n_refused;
     st->mem_used = lwip_stats.mem.used;
     st->mem_max = lwip_stats.mem.max;
+    st->mem_errors = lwip_stats.mem.err;
+    st->tcp_segments_out = lwip_stats.tcp.xmit;
+    st->tcp_segments_in = lwip_stats.tcp.recv;
+    st->tcp_drops = lwip_stats.tcp.drop;
 }

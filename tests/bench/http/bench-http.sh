@@ -7,12 +7,15 @@
 # wrk run.
 IP=/usr/bin/ip
 WRK=/usr/bin/wrk
+CURL="/usr/bin/curl -sS --max-time 10"
 SECONDS_EACH=${1:-10}
+TXQ=${2:-}
 
 $IP tuntap add tap0 mode tap || exit 1
 echo 1 >/proc/sys/net/ipv6/conf/tap0/disable_ipv6 2>/dev/null
 $IP addr add 10.0.0.1/24 dev tap0
 $IP link set tap0 up
+[ -z "$TXQ" ] || $IP link set tap0 txqueuelen "$TXQ"
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 exits() { cat /sys/kernel/debug/kvm/exits 2>/dev/null || echo 0; }
 
@@ -45,6 +48,11 @@ for page in 1k 64k; do
         line=$(grep '^requests ' .wrk.out)
         [ -n "$line" ] || { cat .wrk.out >&2; exit 1; }
         echo "case $page $conns $line exits $((e1 - e0))"
+        # The guest's own counters so far, for the log.
+        $CURL http://10.0.0.2:80/stats 2>/dev/null |
+            grep -E '^(requests|frames|tcp_|lwip_heap)' | tr '\n' ' ' |
+            sed 's/^/stats /'
+        echo
     done
 done
 # The tap's counters (drops show where frames were lost), for the log.

@@ -130,6 +130,10 @@ struct tn_stats {
     uint64_t tcp_accepted, tcp_open; /* connections: accepted; open now */
     uint64_t tcp_refused;            /* no socket free: reset at once */
     uint64_t mem_used, mem_max;      /* lwIP heap bytes: now; highest */
+    uint64_t mem_errors;             /* lwIP heap allocations refused */
+    uint64_t tcp_segments_out;       /* sent, retransmissions included */
+    uint64_t tcp_segments_in;        /* received */
+    uint64_t tcp_drops;              /* received and dropped by lwIP */
 };
 void tn_get_stats(struct tn_stats *st);
 

@@ -87,6 +87,7 @@ extern unsigned char *tender_lwip_heap;
 /* Statistics: lwIP's own counters, read by tender_tcpip_stats. */
 #define LWIP_STATS 1
 #define LWIP_STATS_DISPLAY 0
+#define LWIP_STATS_LARGE 1 /* 32-bit counters: 16 bits wrap in seconds */
 #define LINK_STATS 1
 #define ETHARP_STATS 1
 #define IP_STATS 1

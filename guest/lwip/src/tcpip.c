@@ -152,10 +152,17 @@ static void sock_free(struct tn_sock *so)
 
 static void mark_dirty(int s)
 {
-    if (!socks[s].dirty) {
-        socks[s].dirty = 1;
-        dirty_list[dirty_count++] = s;
+    if (socks[s].dirty)
+        return;
+    /* A socket closed while on the list leaves a stale entry there (skipped
+     * by flush_dirty); should the list fill up, output at once instead. */
+    if (dirty_count == TN_MAX_SOCKETS) {
+        if (socks[s].tcp != NULL)
+            tcp_output(socks[s].tcp);
+        return;
     }
+    socks[s].dirty = 1;
+    dirty_list[dirty_count++] = s;
 }
 
 /*

@@ -24,6 +24,7 @@
 #     ping:COUNT:ADDR             ping -c COUNT -i 0.01 ADDR
 #     flood:COUNT:ADDR[:PATTERN]  ping -fq -c COUNT [-p PATTERN] ADDR
 #     udp:ADDR:PORT:COUNT:MAX     ./udp-echo-client ADDR PORT COUNT MAX
+#     get:ADDR:PATH               curl http://ADDR/PATH: its status and size
 #     stop                        SIGTERM the tender
 #
 # Output: the tender's stdout on stdout, its stderr on stderr, and lines
@@ -172,6 +173,12 @@ action() {
         timeout "$limit" ./udp-echo-client "$(field 2 "$1")" "$(field 3 "$1")" \
             "$(field 4 "$1")" "$(field 5 "$1")" >"$WORK/udp" 2>&1
         say "udp-echo-client (status $?): $(tail -n 1 "$WORK/udp")"
+        ;;
+    get:*)
+        url=http://$(field 2 "$1")$(field 3 "$1")
+        got=$(timeout "$limit" /usr/bin/curl -sS --max-time 20 -o "$WORK/body" \
+            -w '%{http_code}' "$url" 2>&1)
+        say "get $url: status $got, $(wc -c <"$WORK/body" 2>/dev/null || echo 0) bytes"
         ;;
     stop) kill -TERM "$tender_pid" 2>/dev/null ;;
     esac

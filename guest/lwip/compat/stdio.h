@@ -1,0 +1,2 @@
+/* lwIP includes <stdio.h>: the guest libc subset's <tender/stdio.h>. */
+#include <tender/stdio.h>

@@ -94,10 +94,10 @@ static void emit_pinned(struct bpf_buf *b, const struct sandbox_rule *r)
 /* A syscall no descriptor of this VM may use gets no block: the final
  * kill covers it. */
 static void emit_vm_fds(struct bpf_buf *b, const struct tender_vm *vm,
-                        const struct sandbox_rule *r)
+                        unsigned thread, const struct sandbox_rule *r)
 {
     int fds[SANDBOX_MAX_FDS_PER_OP];
-    size_t n = sandbox_fds_for(vm, r->op, fds, SANDBOX_MAX_FDS_PER_OP);
+    size_t n = sandbox_fds_for(vm, thread, r->op, fds, SANDBOX_MAX_FDS_PER_OP);
 
     if (n == 0)
         return;
@@ -135,9 +135,22 @@ static void emit_core(struct bpf_buf *b, const struct tender_vm *vm,
     emit_ret(b, SECCOMP_RET_KILL_PROCESS);
 }
 
-static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
+/* The VM's kick signal as argument arg. */
+static void emit_kick(struct bpf_buf *b, const struct tender_vm *vm,
                       const struct sandbox_rule *r)
 {
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 4);
+    emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(r->arg), 0, 0);
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)vm->kick_signal, 0, 1);
+    emit_ret(b, SECCOMP_RET_ALLOW);
+    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+}
+
+static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
+                      unsigned thread, const struct sandbox_rule *r)
+{
+    if (!(r->threads & thread))
+        return;
     switch (r->kind) {
     case SANDBOX_ANY:
         emit_any(b, r);
@@ -146,7 +159,10 @@ static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
         emit_pinned(b, r);
         break;
     case SANDBOX_VM_FDS:
-        emit_vm_fds(b, vm, r);
+        emit_vm_fds(b, vm, thread, r);
+        break;
+    case SANDBOX_KICK:
+        emit_kick(b, vm, r);
         break;
     case SANDBOX_VCPU_IOCTL:
         emit_vcpu_ioctl(b, vm, r);
@@ -160,6 +176,12 @@ static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
 int sandbox_build(const struct tender_vm *vm, struct sock_filter *insn,
                   size_t max, size_t *len)
 {
+    return sandbox_build_thread(vm, SANDBOX_THREAD_VCPU, insn, max, len);
+}
+
+int sandbox_build_thread(const struct tender_vm *vm, unsigned thread,
+                         struct sock_filter *insn, size_t max, size_t *len)
+{
     struct bpf_buf b = {insn, 0, max, 0};
 
     emit(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch), 0,
@@ -168,7 +190,7 @@ int sandbox_build(const struct tender_vm *vm, struct sock_filter *insn,
     emit_ret(&b, SECCOMP_RET_KILL_PROCESS);
     emit(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
     for (size_t i = 0; i < sandbox_policy_len; i++)
-        emit_rule(&b, vm, &sandbox_policy[i]);
+        emit_rule(&b, vm, thread, &sandbox_policy[i]);
     emit_ret(&b, SECCOMP_RET_KILL_PROCESS);
     if (b.overflow)
         return -1;
@@ -194,27 +216,40 @@ int sandbox_harden_process(struct tender_error *err)
 
 /* The generator this build loads the filter of (monitor/CMakeLists.txt). */
 #ifdef TENDER_SECCOMP_LIBSECCOMP
-#define SANDBOX_GENERATE sandbox_build_libseccomp
+#define SANDBOX_GENERATE sandbox_build_libseccomp_thread
 #else
-#define SANDBOX_GENERATE sandbox_build
+#define SANDBOX_GENERATE sandbox_build_thread
 #endif
+
+int sandbox_prepare(const struct tender_vm *vm, unsigned thread,
+                    struct sandbox_filter *f, struct tender_error *err)
+{
+    if (SANDBOX_GENERATE(vm, thread, f->insn, SANDBOX_MAX_INSNS, &f->len) < 0)
+        return tnd_fail(err, TENDER_E_SYSTEM,
+                        "cannot build the sandbox filter");
+    return 0;
+}
+
+int sandbox_install(const struct sandbox_filter *f)
+{
+    struct sock_fprog prog;
+
+    prog.len = (unsigned short)f->len;
+    prog.filter = (struct sock_filter *)f->insn;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return -1;
+    /* No TSYNC flag: the filter confines this thread, not the process. */
+    return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -1
+                                                                        : 0;
+}
 
 int sandbox_apply(const struct tender_vm *vm, struct tender_error *err)
 {
-    struct sock_filter insn[SANDBOX_MAX_INSNS];
-    struct sock_fprog prog;
-    size_t len;
+    struct sandbox_filter f;
 
-    if (SANDBOX_GENERATE(vm, insn, SANDBOX_MAX_INSNS, &len) < 0)
-        return tnd_fail(err, TENDER_E_SYSTEM,
-                        "cannot build the sandbox filter");
-    prog.len = (unsigned short)len;
-    prog.filter = insn;
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        return tnd_fail_errno(err, TENDER_E_SYSTEM, errno,
-                              "PR_SET_NO_NEW_PRIVS");
-    /* No TSYNC flag: the filter confines this thread, not the process. */
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+    if (sandbox_prepare(vm, SANDBOX_THREAD_VCPU, &f, err) < 0)
+        return -1;
+    if (sandbox_install(&f) < 0)
         return tnd_fail_errno(err, TENDER_E_SYSTEM, errno,
                               "cannot install the seccomp filter");
     return 0;

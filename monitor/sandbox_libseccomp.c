@@ -44,10 +44,10 @@ static int allow(scmp_filter_ctx ctx, int nr, unsigned n,
 }
 
 static int add_vm_fds(scmp_filter_ctx ctx, const struct tender_vm *vm,
-                      const struct sandbox_rule *r)
+                      unsigned thread, const struct sandbox_rule *r)
 {
     int fds[SANDBOX_MAX_FDS_PER_OP];
-    size_t n = sandbox_fds_for(vm, r->op, fds, SANDBOX_MAX_FDS_PER_OP);
+    size_t n = sandbox_fds_for(vm, thread, r->op, fds, SANDBOX_MAX_FDS_PER_OP);
 
     for (size_t i = 0; i < n; i++) {
         struct scmp_arg_cmp fd = low32_eq(0, (uint32_t)fds[i]);
@@ -59,10 +59,12 @@ static int add_vm_fds(scmp_filter_ctx ctx, const struct tender_vm *vm,
 }
 
 static int add_rule(scmp_filter_ctx ctx, const struct tender_vm *vm,
-                    const struct sandbox_rule *r)
+                    unsigned thread, const struct sandbox_rule *r)
 {
     struct scmp_arg_cmp cmp[2];
 
+    if (!(r->threads & thread))
+        return 0;
     switch (r->kind) {
     case SANDBOX_ANY:
         return allow(ctx, r->nr, 0, NULL);
@@ -70,7 +72,10 @@ static int add_rule(scmp_filter_ctx ctx, const struct tender_vm *vm,
         cmp[0] = low32_eq(r->arg, r->value);
         return allow(ctx, r->nr, 1, cmp);
     case SANDBOX_VM_FDS:
-        return add_vm_fds(ctx, vm, r);
+        return add_vm_fds(ctx, vm, thread, r);
+    case SANDBOX_KICK:
+        cmp[0] = low32_eq(r->arg, (uint32_t)vm->kick_signal);
+        return allow(ctx, r->nr, 1, cmp);
     case SANDBOX_VCPU_IOCTL:
         cmp[0] = low32_eq(0, (uint32_t)vm->vcpu_fd);
         cmp[1] = low32_eq(1, r->value);
@@ -85,7 +90,8 @@ static int add_rule(scmp_filter_ctx ctx, const struct tender_vm *vm,
     return -1;
 }
 
-static int add_policy(scmp_filter_ctx ctx, const struct tender_vm *vm)
+static int add_policy(scmp_filter_ctx ctx, const struct tender_vm *vm,
+                      unsigned thread)
 {
     /* seccomp_init's only architecture is the native one, which the
      * policy's syscall numbers are for. */
@@ -97,7 +103,7 @@ static int add_policy(scmp_filter_ctx ctx, const struct tender_vm *vm)
         0)
         return -1;
     for (size_t i = 0; i < sandbox_policy_len; i++)
-        if (add_rule(ctx, vm, &sandbox_policy[i]) < 0)
+        if (add_rule(ctx, vm, thread, &sandbox_policy[i]) < 0)
             return -1;
     return 0;
 }
@@ -130,12 +136,20 @@ out:
 int sandbox_build_libseccomp(const struct tender_vm *vm,
                              struct sock_filter *insn, size_t max, size_t *len)
 {
+    return sandbox_build_libseccomp_thread(vm, SANDBOX_THREAD_VCPU, insn, max,
+                                           len);
+}
+
+int sandbox_build_libseccomp_thread(const struct tender_vm *vm,
+                                    unsigned thread, struct sock_filter *insn,
+                                    size_t max, size_t *len)
+{
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
     int rc;
 
     if (ctx == NULL)
         return -1;
-    rc = add_policy(ctx, vm);
+    rc = add_policy(ctx, vm, thread);
     if (rc == 0)
         rc = export_bpf(ctx, insn, max, len);
     seccomp_release(ctx);

@@ -1,6 +1,6 @@
 /*
- * The sandbox's policy, in one place: what a VM's vCPU thread may do once
- * confined.  Both filter generators read it, sandbox.c's own and
+ * The sandbox's policy, in one place: what a VM's vCPU thread, and the
+ * network ring's I/O thread (net_ring.c), may each do once confined.  Both filter generators read it, sandbox.c's own and
  * sandbox_libseccomp.c's, so the two cannot drift.
  *
  * Anything the table does not allow kills the process, and so does any
@@ -28,7 +28,10 @@ enum sandbox_rule_kind {
      * VM's core descriptor core_fd and argument 2 equal to value.
      * Without core dumps the rule adds nothing to the filter.
      */
-    SANDBOX_CORE
+    SANDBOX_CORE,
+    /* Only with argument arg equal to the VM's kick signal (the stop
+     * request that the ring's I/O thread sends the vCPU thread). */
+    SANDBOX_KICK
 };
 
 enum sandbox_core_fd {
@@ -38,6 +41,7 @@ enum sandbox_core_fd {
 
 struct sandbox_rule {
     int nr; /* x86_64 syscall number */
+    unsigned threads; /* enum sandbox_thread bits: whose filter has it */
     enum sandbox_rule_kind kind;
     unsigned arg;                 /* SANDBOX_PINNED: which argument (0-5) */
     uint32_t value;               /* SANDBOX_PINNED, SANDBOX_VCPU_IOCTL */
@@ -50,12 +54,13 @@ extern const struct sandbox_rule sandbox_policy[];
 extern const size_t sandbox_policy_len;
 
 /*
- * The descriptors of vm that may be used with operation op (standard
- * output and error too for SANDBOX_WRITE), at most max of them, into fds;
- * returns how many.
+ * The descriptors of vm that thread (one enum sandbox_thread bit) may use
+ * with operation op (for SANDBOX_WRITE also standard error, and standard
+ * output for the vCPU thread), at most max of them, into fds; returns how
+ * many.
  */
-size_t sandbox_fds_for(const struct tender_vm *vm, unsigned op, int *fds,
-                       size_t max);
+size_t sandbox_fds_for(const struct tender_vm *vm, unsigned thread,
+                       unsigned op, int *fds, size_t max);
 
 /* SANDBOX_CORE: the VM's descriptor for rule r, or -1 (no core dumps). */
 int sandbox_core_fd_for(const struct tender_vm *vm,

@@ -48,7 +48,8 @@ enum tender_stop {
     TENDER_STOP_MEM_FAULT,     /* a write to memory the host maps read-only */
     TENDER_STOP_KVM_ERROR, /* internal error, failed entry or unknown exit */
     TENDER_STOP_REQUESTED, /* tender_vm_request_stop() was called */
-    TENDER_STOP_DEBUGGER   /* the debugger (gdb's kill) ended the guest */
+    TENDER_STOP_DEBUGGER,  /* the debugger (gdb's kill) ended the guest */
+    TENDER_STOP_BAD_RING   /* the guest broke the network ring's protocol */
 };
 
 #define TENDER_CORE_PATH_MAX 512

@@ -16,7 +16,7 @@
 #include "tender.h"
 
 #define VM_MAX_POLL_FDS 64
-#define VM_MAX_SANDBOX_FDS 130
+#define VM_MAX_SANDBOX_FDS 200
 #define VM_MAX_MODULES 8
 
 /* What a hypercall handler tells the vCPU loop. */
@@ -50,9 +50,16 @@ enum sandbox_op {
     SANDBOX_FDATASYNC = 1 << 4
 };
 
+/* Which of a VM's threads a sandbox rule or descriptor is for. */
+enum sandbox_thread {
+    SANDBOX_THREAD_VCPU = 1 << 0, /* the thread that runs the guest */
+    SANDBOX_THREAD_IO = 1 << 1    /* the network ring's I/O thread */
+};
+
 struct sandbox_fd {
     int fd;
-    unsigned ops; /* enum sandbox_op bits */
+    unsigned ops;     /* enum sandbox_op bits */
+    unsigned threads; /* enum sandbox_thread bits */
 };
 
 /* A range of guest-physical addresses, [start, end). */
@@ -137,6 +144,19 @@ struct tender_vm {
     struct tender_exit exit;
     struct vm_core core;
     struct gdb_stub *gdb; /* NULL unless a debugger is wanted */
+
+    /*
+     * The network ring (net_ring.c), when a network device is attached:
+     * its 2 MiB sit at ring_gpa, between mem.size (what the guest is told
+     * it may use) and backed_size (what KVM and the page tables map).
+     */
+    uint64_t backed_size;
+    uint64_t map_size; /* the host mapping at mem.base */
+    uint64_t ring_gpa; /* 0: no ring */
+    struct net_ring *ring;
+    /* Set by the ring's I/O thread before it asks the guest to stop. */
+    atomic_int ring_fault;
+    uint64_t ring_fault_detail;
 };
 
 int vm_register_hypercall(struct tender_vm *vm, unsigned nr, uint64_t arg_size,
@@ -156,6 +176,8 @@ void *vm_guest_ptr_writable(const struct tender_vm *vm, uint64_t gpa,
  * runs; the sandbox allows those and nothing else on it.
  */
 int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops);
+/* The same for the network ring's I/O thread. */
+int vm_sandbox_allow_io(struct tender_vm *vm, int fd, unsigned ops);
 
 /*
  * Hand one line, formatted as printf() does, to the host's log callback

@@ -147,6 +147,13 @@ struct tender_config {
      */
     int gdb;
     int gdb_fd;
+    /*
+     * Non-zero: do not offer hvt's network ring (RING_IO, docs/abi.md
+     * "The network ring") to a guest with a network device: it then gets
+     * all of its memory and moves every frame with a hypercall.  For
+     * comparing the two paths; 0 (the default) offers the ring.
+     */
+    int no_net_ring;
 };
 
 struct tender_vm;

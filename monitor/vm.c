@@ -142,7 +142,8 @@ static int reserve_ring(struct tender_vm *vm, uint64_t kernel_end,
                          ? HVT_GUEST_MAX_MEM
                          : vm->mem.size + HVT_RING_REGION_SIZE;
 
-    if (!manifest_has_type(vm->mft, HVT_MFT_DEV_NET_BASIC))
+    if (vm->no_net_ring ||
+        !manifest_has_type(vm->mft, HVT_MFT_DEV_NET_BASIC))
         return 0;
     if (total > vm->map_size)
         return tnd_fail(err, TENDER_E_STATE, "no room for the network ring");
@@ -226,6 +227,7 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
     vm->dev_args = cfg->dev_args;
     vm->n_dev_args = cfg->n_dev_args;
     vm->sandbox = cfg->sandbox;
+    vm->no_net_ring = cfg->no_net_ring;
     vm->kick_signal = cfg->kick_signal ? cfg->kick_signal : SIGRTMIN + 2;
 #ifdef TENDER_TEST_HOOKS
     vm->test_forbidden_syscall = getenv("TENDER_TEST_FORBIDDEN_SYSCALL") != 0;

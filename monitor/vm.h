@@ -153,6 +153,7 @@ struct tender_vm {
     uint64_t backed_size;
     uint64_t map_size; /* the host mapping at mem.base */
     uint64_t ring_gpa; /* 0: no ring */
+    int no_net_ring;   /* tender_config.no_net_ring */
     struct net_ring *ring;
     /* Set by the ring's I/O thread before it asks the guest to stop. */
     atomic_int ring_fault;

@@ -25,6 +25,10 @@
 #     flood:COUNT:ADDR[:PATTERN]  ping -fq -c COUNT [-p PATTERN] ADDR
 #     udp:ADDR:PORT:COUNT:MAX     ./udp-echo-client ADDR PORT COUNT MAX
 #     stop                        SIGTERM the tender
+#     exits                       KVM's exit counters (debugfs): the first
+#                                 reads them, the second says how many VM
+#                                 exits, and how many of them reached the
+#                                 tender (I/O exits), there were between
 #
 # Output: the tender's stdout on stdout, its stderr on stderr, and lines
 # "compat: ..." on stderr for what the host did (the ping summaries, a
@@ -174,8 +178,29 @@ action() {
         say "udp-echo-client (status $?): $(tail -n 1 "$WORK/udp")"
         ;;
     stop) kill -TERM "$tender_pid" 2>/dev/null ;;
+    exits) count_exits ;;
     esac
     return 0
+}
+
+# count_exits: KVM's counters sum over the VMs that exist, so both reads
+# fall while the tender runs.
+exits_from=
+count_exits() {
+    mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+    e=$(cat /sys/kernel/debug/kvm/exits 2>/dev/null) || e=
+    i=$(cat /sys/kernel/debug/kvm/io_exits 2>/dev/null) || i=
+    if [ -z "$e" ] || [ -z "$i" ]; then
+        say "error: no KVM exit counters in debugfs"
+        return
+    fi
+    if [ -z "$exits_from" ]; then
+        exits_from="$e $i"
+        return
+    fi
+    set -- $exits_from
+    say "exits: $((e - $1)) VM exits, $((i - $2)) to the tender"
+    exits_from=
 }
 
 # solo5-hvt maps guest memory as shared anonymous memory (MAP_SHARED |

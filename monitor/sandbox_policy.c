@@ -42,10 +42,8 @@ const struct sandbox_rule sandbox_policy[] = {
      .value = MADV_DONTNEED},
     /* The I/O thread: the C library's locks (a thread exit may wait on
      * one), and the stop request it sends the vCPU thread when the guest
-     * breaks the ring's protocol (musl's pthread_kill is tkill, glibc's
-     * tgkill), with the VM's kick signal only. */
+     * breaks the ring's protocol, with the VM's kick signal only. */
     {.nr = SYS_futex, .threads = IO, .kind = SANDBOX_ANY},
-    {.nr = SYS_tkill, .threads = IO, .kind = SANDBOX_KICK, .arg = 1},
     {.nr = SYS_tgkill, .threads = IO, .kind = SANDBOX_KICK, .arg = 2},
     /* The devices' I/O, each on its own descriptors (for the I/O thread:
      * the taps and the kick's eventfd). */

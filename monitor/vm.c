@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -523,6 +524,8 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
     /* One run per VM, even one whose confinement failed half-way. */
     vm->finished = 1;
     vm->vcpu_thread = pthread_self();
+    vm->vcpu_pid = getpid();
+    vm->vcpu_tid = (int)syscall(SYS_gettid);
     atomic_store(&vm->leaving, 0);
     prepare_kick_signal(vm);
     if (dumpcore_prepare(vm, err) < 0 || modules_run_start(vm, err) < 0 ||

@@ -158,6 +158,10 @@ struct tender_vm {
     /* Set by the ring's I/O thread before it asks the guest to stop. */
     atomic_int ring_fault;
     uint64_t ring_fault_detail;
+    /* The running vCPU thread, for the I/O thread's stop signal (a raw
+     * tgkill: pthread_kill makes calls its sandbox does not allow). */
+    int vcpu_pid;
+    int vcpu_tid;
 };
 
 int vm_register_hypercall(struct tender_vm *vm, unsigned nr, uint64_t arg_size,

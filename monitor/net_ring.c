@@ -99,19 +99,22 @@ int32_t net_ring_check_entry(const struct net_ring *ring,
     return *buf == NULL ? HVT_EINVAL : HVT_OK;
 }
 
-/* One line for the first of a run of bad entries. */
+/*
+ * A refused entry.  A NET_WRITE has no commit to carry EINVAL, so the
+ * first of a run of them gets one line in the log; anything else is told
+ * by its commit, as a hypercall would be.
+ */
 static void note_bad(struct net_ring *ring, const struct hvt_ring_entry *e,
                      uint32_t index)
 {
     ring->stats.bad++;
-    if (ring->bad_logged)
+    if (e->op != HVT_RING_OP_NET_WRITE || ring->bad_logged)
         return;
     ring->bad_logged = 1;
     vm_log(ring->vm,
-           "net ring: refused entry %u (operation %u, handle %u, data "
-           "0x%llx, length %u)%s",
-           index, e->op, e->handle, (unsigned long long)e->data_gpa, e->len,
-           e->op == HVT_RING_OP_NET_WRITE ? ": frame dropped" : "");
+           "net ring: refused NET_WRITE entry %u (handle %u, data 0x%llx, "
+           "length %u): frame dropped",
+           index, e->handle, (unsigned long long)e->data_gpa, e->len);
 }
 
 static void io_failed(struct net_ring *ring, struct net_ring_dev *dev,
@@ -120,7 +123,7 @@ static void io_failed(struct net_ring *ring, struct net_ring_dev *dev,
     if (*failing)
         return;
     *failing = 1;
-    vm_log(ring->vm, "net device '%s' (%s): ring %s failed: %s", dev->name,
+    vm_log(ring->vm, "net device '%s' (%s): %s failed: %s", dev->name,
            dev->ifname, op, errnum != 0 ? strerror(errnum) : "short transfer");
 }
 
@@ -186,7 +189,7 @@ int net_ring_serve(struct net_ring *ring)
 {
     struct hvt_ring *r = ring->shared;
 
-    while (!atomic_load(&ring->stop)) {
+    while (ring->final_pass || !atomic_load(&ring->stop)) {
         uint32_t tail = load_u32(&r->ent_tail);
         int64_t pending = net_ring_pending(ring->ent_head, tail);
         uint32_t index = ring->ent_head;
@@ -255,6 +258,7 @@ static void *io_thread(void *arg)
 {
     struct net_ring *ring = arg;
     struct hvt_ring *r = ring->shared;
+    int faulted = 0;
 
     /* Confined before it touches anything of the guest's; the thread
      * that started it waits for the verdict. */
@@ -268,8 +272,10 @@ static void *io_thread(void *arg)
         uint64_t v;
         int busy = 0;
 
-        if (net_ring_serve(ring) < 0)
+        if (net_ring_serve(ring) < 0) {
+            faulted = 1;
             break;
+        }
         for (int i = 0; i < NET_RING_POLL_ITERS && !busy; i++) {
             busy = !ring_idle(ring);
             __asm__ __volatile__("pause");
@@ -285,6 +291,16 @@ static void *io_thread(void *arg)
                 ring->stats.wakeups++;
         }
         store_u32(&r->needs_kick, 0);
+    }
+    /*
+     * The guest has stopped: what it queued before it halted is still
+     * served (its last frames go out, as they would have a moment
+     * later), once.  The vCPU no longer runs, so that is at most one
+     * ring of entries.
+     */
+    if (!faulted) {
+        ring->final_pass = 1;
+        net_ring_serve(ring);
     }
     atomic_store(&ring->done, 1);
     return NULL;

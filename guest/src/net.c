@@ -51,6 +51,18 @@ static int net_mtu(uint64_t handle, uint16_t *mtu)
     return 1;
 }
 
+/*
+ * Can we copy len bytes from buf into a ring buffer?  Not from the
+ * unmapped first pages or past the end of memory: the hypercall answers
+ * those (EINVAL, or a frame from the low area) without a fault.
+ */
+static int copyable(const void *buf, size_t len)
+{
+    uint64_t gpa = gpa_of(buf), mem = kernel_boot_info->mem_size;
+
+    return gpa >= HVT_LOW_RO_START && gpa < mem && len <= mem - gpa;
+}
+
 int tender_net_write(uint64_t handle, const void *buf, size_t len)
 {
     struct hvt_hc_net_write arg = {handle, gpa_of(buf), len, 0, 0};
@@ -63,7 +75,7 @@ int tender_net_write(uint64_t handle, const void *buf, size_t len)
      * a bad handle, a frame shorter than a header or longer than MTU +
      * 14.  A full tap queue or a host error is then a lost frame.
      */
-    if (ring != NULL && len <= HVT_RING_BUF_SIZE) {
+    if (ring != NULL && len <= HVT_RING_BUF_SIZE && copyable(buf, len)) {
         if (!net_mtu(handle, &mtu) || len < TENDER_NET_HEADER_LEN ||
             len > (size_t)mtu + TENDER_NET_HEADER_LEN)
             return HVT_EINVAL;

@@ -389,7 +389,6 @@ HVT_ABI_CHECK(struct hvt_ring, entries, 128);
 HVT_ABI_CHECK(struct hvt_ring, commits, 128 + 32 * HVT_RING_SIZE);
 _Static_assert(sizeof(struct hvt_ring) == 128 + 48 * HVT_RING_SIZE,
                "ring size");
-_Static_assert(sizeof(struct hvt_ring) <= HVT_RING_REGION_SIZE,
-               "ring region");
+_Static_assert(sizeof(struct hvt_ring) <= HVT_RING_REGION_SIZE, "ring region");
 
 #endif /* TENDER_HVT_ABI_H */

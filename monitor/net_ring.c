@@ -205,8 +205,7 @@ int net_ring_serve(struct net_ring *ring)
         if (pending == 0)
             return 0;
         /* Our copy, read once: the guest may change the slot meanwhile. */
-        memcpy(&e, (const void *)&r->entries[index & HVT_RING_MASK],
-               sizeof(e));
+        memcpy(&e, (const void *)&r->entries[index & HVT_RING_MASK], sizeof(e));
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         verdict = net_ring_check_entry(ring, &e, &buf);
         if (e.op == HVT_RING_OP_NET_WRITE) {
@@ -250,8 +249,8 @@ int net_ring_serve(struct net_ring *ring)
 
 static int ring_idle(struct net_ring *ring)
 {
-    return net_ring_pending(ring->ent_head, load_u32(&ring->shared->ent_tail)) ==
-           0;
+    return net_ring_pending(ring->ent_head,
+                            load_u32(&ring->shared->ent_tail)) == 0;
 }
 
 static void *io_thread(void *arg)

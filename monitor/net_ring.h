@@ -30,11 +30,11 @@ enum net_ring_fault {
 };
 
 struct net_ring_stats {
-    uint64_t entries;    /* entries taken off the ring */
-    uint64_t writes;     /* frames written to a tap */
-    uint64_t reads;      /* frames read into the guest */
-    uint64_t bad;        /* entries refused (EINVAL, or dropped writes) */
-    uint64_t wakeups;    /* times the thread was woken by a kick */
+    uint64_t entries; /* entries taken off the ring */
+    uint64_t writes;  /* frames written to a tap */
+    uint64_t reads;   /* frames read into the guest */
+    uint64_t bad;     /* entries refused (EINVAL, or dropped writes) */
+    uint64_t wakeups; /* times the thread was woken by a kick */
 };
 
 struct net_ring {
@@ -47,8 +47,8 @@ struct net_ring {
     struct net_ring_dev dev[HVT_MFT_MAX_ENTRIES];
     uint8_t *rx_buf; /* a frame is read here whole, then copied out */
     size_t rx_size;
-    int bad_logged; /* in a run of bad writes, already reported */
-    int final_pass; /* serving what a stopped guest left queued */
+    int bad_logged;               /* in a run of bad writes, already reported */
+    int final_pass;               /* serving what a stopped guest left queued */
     struct sandbox_filter filter; /* the I/O thread's, when confined */
     atomic_int stop;
     atomic_int ready; /* 1 once the thread is confined, -1 if it failed */
@@ -93,8 +93,9 @@ int32_t net_ring_check_entry(const struct net_ring *ring,
                              const struct hvt_ring_entry *e, void **buf);
 /*
  * Serve what the guest has queued: returns when the ring is empty, the
- * commit ring is full, or stop is set (and this is not the final pass).  -1 when the guest broke the
- * protocol (ring->vm->ring_fault_detail says how), else 0.
+ * commit ring is full, or stop is set (and this is not the final pass).  -1
+ * when the guest broke the protocol (ring->vm->ring_fault_detail says how),
+ * else 0.
  */
 int net_ring_serve(struct net_ring *ring);
 

@@ -239,8 +239,7 @@ int sandbox_install(const struct sandbox_filter *f)
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return -1;
     /* No TSYNC flag: the filter confines this thread, not the process. */
-    return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -1
-                                                                        : 0;
+    return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -1 : 0;
 }
 
 int sandbox_apply(const struct tender_vm *vm, struct tender_error *err)

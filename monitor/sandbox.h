@@ -32,9 +32,9 @@ int sandbox_build_thread(const struct tender_vm *vm, unsigned thread,
  */
 int sandbox_build_libseccomp(const struct tender_vm *vm,
                              struct sock_filter *insn, size_t max, size_t *len);
-int sandbox_build_libseccomp_thread(const struct tender_vm *vm,
-                                    unsigned thread, struct sock_filter *insn,
-                                    size_t max, size_t *len);
+int sandbox_build_libseccomp_thread(const struct tender_vm *vm, unsigned thread,
+                                    struct sock_filter *insn, size_t max,
+                                    size_t *len);
 
 /* Process-wide hardening: no READ_IMPLIES_EXEC, no core dumps. */
 int sandbox_harden_process(struct tender_error *err);

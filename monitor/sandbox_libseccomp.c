@@ -140,9 +140,9 @@ int sandbox_build_libseccomp(const struct tender_vm *vm,
                                            len);
 }
 
-int sandbox_build_libseccomp_thread(const struct tender_vm *vm,
-                                    unsigned thread, struct sock_filter *insn,
-                                    size_t max, size_t *len)
+int sandbox_build_libseccomp_thread(const struct tender_vm *vm, unsigned thread,
+                                    struct sock_filter *insn, size_t max,
+                                    size_t *len)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
     int rc;

@@ -100,8 +100,8 @@ int sandbox_core_fd_for(const struct tender_vm *vm,
     return r->core_fd == SANDBOX_CORE_DIR ? vm->core.dir_fd : vm->core.slot_fd;
 }
 
-size_t sandbox_fds_for(const struct tender_vm *vm, unsigned thread,
-                       unsigned op, int *fds, size_t max)
+size_t sandbox_fds_for(const struct tender_vm *vm, unsigned thread, unsigned op,
+                       int *fds, size_t max)
 {
     size_t n = 0;
 

@@ -1,7 +1,8 @@
 /*
  * The sandbox's policy, in one place: what a VM's vCPU thread, and the
- * network ring's I/O thread (net_ring.c), may each do once confined.  Both filter generators read it, sandbox.c's own and
- * sandbox_libseccomp.c's, so the two cannot drift.
+ * network ring's I/O thread (net_ring.c), may each do once confined.  Both
+ * filter generators read it, sandbox.c's own and sandbox_libseccomp.c's, so the
+ * two cannot drift.
  *
  * Anything the table does not allow kills the process, and so does any
  * architecture other than x86_64 (32-bit calls) and any x32 number.
@@ -40,7 +41,7 @@ enum sandbox_core_fd {
 };
 
 struct sandbox_rule {
-    int nr; /* x86_64 syscall number */
+    int nr;           /* x86_64 syscall number */
     unsigned threads; /* enum sandbox_thread bits: whose filter has it */
     enum sandbox_rule_kind kind;
     unsigned arg;                 /* SANDBOX_PINNED: which argument (0-5) */
@@ -59,8 +60,8 @@ extern const size_t sandbox_policy_len;
  * output for the vCPU thread), at most max of them, into fds; returns how
  * many.
  */
-size_t sandbox_fds_for(const struct tender_vm *vm, unsigned thread,
-                       unsigned op, int *fds, size_t max);
+size_t sandbox_fds_for(const struct tender_vm *vm, unsigned thread, unsigned op,
+                       int *fds, size_t max);
 
 /* SANDBOX_CORE: the VM's descriptor for rule r, or -1 (no core dumps). */
 int sandbox_core_fd_for(const struct tender_vm *vm,

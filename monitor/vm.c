@@ -143,14 +143,13 @@ static int reserve_ring(struct tender_vm *vm, uint64_t kernel_end,
                          ? HVT_GUEST_MAX_MEM
                          : vm->mem.size + HVT_RING_REGION_SIZE;
 
-    if (vm->no_net_ring ||
-        !manifest_has_type(vm->mft, HVT_MFT_DEV_NET_BASIC))
+    if (vm->no_net_ring || !manifest_has_type(vm->mft, HVT_MFT_DEV_NET_BASIC))
         return 0;
     if (total > vm->map_size)
         return tnd_fail(err, TENDER_E_STATE, "no room for the network ring");
     if (total > vm->backed_size &&
-        add_memory_slot(vm, 1, vm->backed_size, total - vm->backed_size,
-                        err) < 0)
+        add_memory_slot(vm, 1, vm->backed_size, total - vm->backed_size, err) <
+            0)
         return -1;
     vm->backed_size = total;
     vm->ring_gpa = total - HVT_RING_REGION_SIZE;

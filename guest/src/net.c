@@ -41,8 +41,7 @@ static int net_mtu(uint64_t handle, uint16_t *mtu)
     const struct hvt_mft *mft = attached_manifest();
     const struct hvt_mft_entry *e;
 
-    if (handle == 0 || handle >= mft->entries ||
-        handle >= HVT_MFT_MAX_ENTRIES)
+    if (handle == 0 || handle >= mft->entries || handle >= HVT_MFT_MAX_ENTRIES)
         return 0;
     e = &mft->e[handle];
     if (e->type != HVT_MFT_DEV_NET_BASIC || !e->attached)

@@ -67,7 +67,8 @@ static void put(uint32_t op, uint32_t handle, uint64_t gpa, uint32_t len,
                 uint32_t id)
 {
     volatile struct hvt_ring *r = ring();
-    volatile struct hvt_ring_entry *e = &r->entries[r->ent_tail & HVT_RING_MASK];
+    volatile struct hvt_ring_entry *e =
+        &r->entries[r->ent_tail & HVT_RING_MASK];
 
     e->op = op;
     e->handle = handle;

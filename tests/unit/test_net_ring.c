@@ -112,17 +112,17 @@ END_TEST
 
 /* Entries every check must refuse. */
 static const struct hvt_ring_entry bad_entries[] = {
-    {0, NET, 0x20000, 64, 0, 0},                      /* no operation */
-    {3, NET, 0x20000, 64, 0, 0},                      /* unknown one */
-    {HVT_RING_OP_NET_WRITE, 0, 0x20000, 64, 0, 0},    /* the reserved entry */
-    {HVT_RING_OP_NET_WRITE, 1, 0x20000, 64, 0, 0},    /* no device */
-    {HVT_RING_OP_NET_WRITE, 63, 0x20000, 64, 0, 0},   /* none either */
-    {HVT_RING_OP_NET_WRITE, 64, 0x20000, 64, 0, 0},   /* past the manifest */
+    {0, NET, 0x20000, 64, 0, 0},                    /* no operation */
+    {3, NET, 0x20000, 64, 0, 0},                    /* unknown one */
+    {HVT_RING_OP_NET_WRITE, 0, 0x20000, 64, 0, 0},  /* the reserved entry */
+    {HVT_RING_OP_NET_WRITE, 1, 0x20000, 64, 0, 0},  /* no device */
+    {HVT_RING_OP_NET_WRITE, 63, 0x20000, 64, 0, 0}, /* none either */
+    {HVT_RING_OP_NET_WRITE, 64, 0x20000, 64, 0, 0}, /* past the manifest */
     {HVT_RING_OP_NET_READ, 0xffffffffU, 0x20000, 64, 0, 0},
-    {HVT_RING_OP_NET_WRITE, NET, 0x20000, 13, 0, 0},  /* shorter than 14 */
+    {HVT_RING_OP_NET_WRITE, NET, 0x20000, 13, 0, 0},   /* shorter than 14 */
     {HVT_RING_OP_NET_WRITE, NET, 0x20000, 1515, 0, 0}, /* past MTU + 14 */
     {HVT_RING_OP_NET_WRITE, NET, 0x20000, 0xffffffffU, 0, 0},
-    {HVT_RING_OP_NET_READ, NET, 0x20000, 0, 0, 0},    /* no buffer */
+    {HVT_RING_OP_NET_READ, NET, 0x20000, 0, 0, 0},         /* no buffer */
     {HVT_RING_OP_NET_WRITE, NET, MEM_SIZE - 10, 64, 0, 0}, /* across end */
     {HVT_RING_OP_NET_READ, NET, MEM_SIZE - 10, 64, 0, 0},
     {HVT_RING_OP_NET_WRITE, NET, MEM_SIZE, 64, 0, 0}, /* into the ring */
@@ -184,11 +184,11 @@ START_TEST(test_serve)
     /* The guest scribbles over the host's indices: ignored. */
     f.r->ent_head = 777;
     f.r->com_tail = 999;
-    put(HVT_RING_OP_NET_WRITE, NET, 0x20000, 64);       /* 0: sent */
-    put(HVT_RING_OP_NET_WRITE, NET, MEM_SIZE - 8, 64);  /* 1: dropped */
-    put(HVT_RING_OP_NET_READ, NET, 0x30000, 1514);      /* 2: AGAIN */
-    put(HVT_RING_OP_NET_READ, NET, 0x80000, 1514);      /* 3: into text */
-    put(7, NET, 0x30000, 64);                           /* 4: unknown */
+    put(HVT_RING_OP_NET_WRITE, NET, 0x20000, 64);      /* 0: sent */
+    put(HVT_RING_OP_NET_WRITE, NET, MEM_SIZE - 8, 64); /* 1: dropped */
+    put(HVT_RING_OP_NET_READ, NET, 0x30000, 1514);     /* 2: AGAIN */
+    put(HVT_RING_OP_NET_READ, NET, 0x80000, 1514);     /* 3: into text */
+    put(7, NET, 0x30000, 64);                          /* 4: unknown */
     ck_assert_int_eq(net_ring_serve(f.ring), 0);
     ck_assert_uint_eq(f.r->ent_head, 5);
     ck_assert_uint_eq(f.r->com_tail, 3);

@@ -132,14 +132,29 @@ static struct tender_vm *vm_dumpcore(void)
     return vm;
 }
 
-static void build_both(const struct tender_vm *vm, struct filters *f,
-                       const char *name)
+/* The network ring (a tap, its eventfd 8), the kick signal 36: the vCPU
+ * thread writes the eventfd, the I/O thread reads it and uses the tap. */
+static struct tender_vm *vm_ring(void)
 {
-    ck_assert_int_eq(sandbox_build(vm, f->own, SANDBOX_MAX_INSNS, &f->own_len),
+    struct tender_vm *vm = vm_tap_and_disk();
+
+    vm->kick_signal = 36;
+    ck_assert_int_eq(vm_sandbox_allow_io(vm, 5, SANDBOX_READ | SANDBOX_WRITE),
                      0);
-    ck_assert_int_eq(
-        sandbox_build_libseccomp(vm, f->lib, SANDBOX_MAX_INSNS, &f->lib_len),
-        0);
+    ck_assert_int_eq(vm_sandbox_allow_io(vm, 8, SANDBOX_READ), 0);
+    ck_assert_int_eq(vm_sandbox_allow(vm, 8, SANDBOX_WRITE), 0);
+    return vm;
+}
+
+static void build_both(const struct tender_vm *vm, unsigned thread,
+                       struct filters *f, const char *name)
+{
+    ck_assert_int_eq(sandbox_build_thread(vm, thread, f->own, SANDBOX_MAX_INSNS,
+                                          &f->own_len),
+                     0);
+    ck_assert_int_eq(sandbox_build_libseccomp_thread(
+                         vm, thread, f->lib, SANDBOX_MAX_INSNS, &f->lib_len),
+                     0);
     printf("sandbox judge: %s: sandbox.c %zu instructions, libseccomp %zu\n",
            name, f->own_len, f->lib_len);
 }
@@ -187,6 +202,11 @@ static void third_args(struct values *s)
     add_value(s, DUMPCORE_OPEN_FLAGS | DIRTY);
     add_value(s, DUMPCORE_OPEN_FLAGS & ~O_EXCL);
     add_value(s, O_RDONLY | O_CLOEXEC);
+    /* tgkill's signal: vm_ring's kick signal, with a dirty upper half,
+     * and another. */
+    add_value(s, 36);
+    add_value(s, 36 | DIRTY);
+    add_value(s, 9);
 }
 
 /* How the call reaches the filter: its arch field and number. */
@@ -248,8 +268,9 @@ static void judge_one(const struct filters *f, const struct seccomp_data *d,
         memcpy(t->first, line, sizeof(line));
 }
 
-/* Every syscall number, caller and argument triple, for one VM. */
-static void judge(const struct tender_vm *vm, const char *name)
+/* Every syscall number, caller and argument triple, for one VM's thread. */
+static void judge_thread(const struct tender_vm *vm, unsigned thread,
+                         const char *name)
 {
     static struct filters f;
     static struct values a0, a1, a2;
@@ -260,7 +281,7 @@ static void judge(const struct tender_vm *vm, const char *name)
     memset(&a0, 0, sizeof(a0));
     memset(&a1, 0, sizeof(a1));
     memset(&a2, 0, sizeof(a2));
-    build_both(vm, &f, name);
+    build_both(vm, thread, &f, name);
     first_args(vm, &a0);
     second_args(&a1);
     third_args(&a2);
@@ -286,6 +307,23 @@ static void judge(const struct tender_vm *vm, const char *name)
                   name, t.differ, t.verdicts, t.first);
 }
 
+static void judge(const struct tender_vm *vm, const char *name)
+{
+    judge_thread(vm, SANDBOX_THREAD_VCPU, name);
+}
+
+START_TEST(judge_ring_vcpu)
+{
+    judge(vm_ring(), "the ring, vCPU thread");
+}
+END_TEST
+
+START_TEST(judge_ring_io)
+{
+    judge_thread(vm_ring(), SANDBOX_THREAD_IO, "the ring, I/O thread");
+}
+END_TEST
+
 START_TEST(judge_tap_and_disk)
 {
     judge(vm_tap_and_disk(), "a tap, a disk");
@@ -306,7 +344,7 @@ END_TEST
 
 START_TEST(judge_many_devices)
 {
-    judge(vm_many_devices(), "130 descriptors");
+    judge(vm_many_devices(), "200 descriptors");
 }
 END_TEST
 
@@ -415,7 +453,7 @@ START_TEST(kernel_sample)
     struct seccomp_data d;
     size_t n = sizeof(sample) / sizeof(sample[0]);
 
-    build_both(vm, &f, "a tap, a disk");
+    build_both(vm, SANDBOX_THREAD_VCPU, &f, "a tap, a disk");
     memset(&d, 0, sizeof(d));
     d.arch = AUDIT_ARCH_X86_64;
     /* ppoll with no descriptor and a zero timeout returns at once. */
@@ -447,6 +485,8 @@ static Suite *sandbox_judge_suite(void)
     tcase_add_test(tc, judge_no_devices);
     tcase_add_test(tc, judge_many_devices);
     tcase_add_test(tc, judge_dumpcore);
+    tcase_add_test(tc, judge_ring_vcpu);
+    tcase_add_test(tc, judge_ring_io);
     suite_add_tcase(s, tc);
     tc = tcase_create("kernel");
     tcase_add_test(tc, kernel_sample);

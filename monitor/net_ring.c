@@ -39,6 +39,7 @@
 #define ETH_HEADER_LEN 14
 /* Looks at the ring before the thread sleeps, as Solo5's tender does. */
 #define NET_RING_POLL_ITERS 4096
+#define NET_RING_POLL_NS 50000
 
 static inline uint32_t load_u32(const volatile uint32_t *p)
 {
@@ -253,6 +254,37 @@ static int ring_idle(struct net_ring *ring)
                             load_u32(&ring->shared->ent_tail)) == 0;
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Look at the ring for a while before sleeping: at least
+ * NET_RING_POLL_ITERS times (Solo5's tender's count) and for at least
+ * NET_RING_POLL_NS, so that a guest that keeps sending finds us awake
+ * and needs no kick.  1 if an entry came.
+ */
+static int poll_ring(struct net_ring *ring)
+{
+    uint64_t start = 0;
+
+    for (unsigned i = 0;; i++) {
+        if (!ring_idle(ring))
+            return 1;
+        __asm__ __volatile__("pause");
+        if (i < NET_RING_POLL_ITERS || i % 64 != 0)
+            continue;
+        if (start == 0)
+            start = now_ns();
+        else if (now_ns() - start >= NET_RING_POLL_NS)
+            return 0;
+    }
+}
+
 static void *io_thread(void *arg)
 {
     struct net_ring *ring = arg;
@@ -275,10 +307,7 @@ static void *io_thread(void *arg)
             faulted = 1;
             break;
         }
-        for (int i = 0; i < NET_RING_POLL_ITERS && !busy; i++) {
-            busy = !ring_idle(ring);
-            __asm__ __volatile__("pause");
-        }
+        busy = poll_ring(ring);
         if (busy)
             continue;
         /* Ask for a kick, then look once more: the guest may have queued

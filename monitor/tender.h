@@ -76,9 +76,9 @@ typedef void (*tender_console_fn)(void *opaque, const char *data, size_t len);
 /*
  * Receives one line (no newline) about something the guest cannot be
  * told in full, such as the host error behind an EUNSPEC.  Runs on the
- * vCPU thread, inside the sandbox when it is on: it may only use memory
- * and write() to standard output or error.  Must not call back into the
- * VM.
+ * vCPU thread or the network ring's I/O thread, inside the sandbox when it
+ * is on: it may only use memory and write() to standard error (the vCPU
+ * thread: also standard output).  Must not call back into the VM.
  */
 typedef void (*tender_log_fn)(void *opaque, const char *line);
 

@@ -4,10 +4,14 @@
 # tender-guestConfig.cmake once installed; either way the target
 # tender::guest (the library with its flags) must exist first.
 #
-#   tender_add_guest(NAME SOURCES file.c...)
+#   tender_add_guest(NAME [STRIPPED] SOURCES file.c...)
 #
 # builds NAME.elf in the current binary directory from the C sources,
 # linked with libtender_guest and the tender-guest.ld linker script.
+# NAME.elf keeps its symbols and debug information, for gdb and core
+# files; with STRIPPED, NAME.stripped.elf is made from it too, without
+# them, for deployment (the ABI and manifest notes are loaded sections,
+# which stripping keeps).
 
 include_guard(GLOBAL)
 
@@ -49,7 +53,7 @@ function(tender_guest_compiler_include_dir out)
 endfunction()
 
 function(tender_add_guest name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "STRIPPED" "" "SOURCES")
   if(NOT arg_SOURCES)
     message(FATAL_ERROR "tender_add_guest(${name}): no SOURCES given")
   endif()
@@ -62,4 +66,14 @@ function(tender_add_guest name)
     SUFFIX ".elf"
     POSITION_INDEPENDENT_CODE OFF)
   target_link_libraries(${name} PRIVATE tender::guest)
+  if(arg_STRIPPED)
+    if(NOT CMAKE_STRIP)
+      message(FATAL_ERROR "tender_add_guest(${name} STRIPPED): no strip tool")
+    endif()
+    add_custom_command(TARGET ${name} POST_BUILD
+      COMMAND ${CMAKE_STRIP} --strip-all -o
+        ${CMAKE_CURRENT_BINARY_DIR}/${name}.stripped.elf $<TARGET_FILE:${name}>
+      BYPRODUCTS ${CMAKE_CURRENT_BINARY_DIR}/${name}.stripped.elf
+      VERBATIM)
+  endif()
 endfunction()

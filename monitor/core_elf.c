@@ -199,8 +199,11 @@ static int put_loads(int fd, const struct core_image *img, uint64_t min_gap,
     int rc = 0;
 
     while (rc == 0 && next_run(img, min_gap, pos, &r)) {
-        set_phdr(&batch[n++], PT_LOAD, r.data ? data_off : 0, r.start,
-                 r.data ? r.len : 0, r.len);
+        /* A hole's offset is where data would go, as in Linux's cores:
+         * BFD takes every segment at offset 0 for one more copy of the
+         * register note, and gdb then lists a thread for each. */
+        set_phdr(&batch[n++], PT_LOAD, data_off, r.start, r.data ? r.len : 0,
+                 r.len);
         if (r.data) {
             rc = put(fd, img->mem + r.start, r.len, data_off);
             data_off += r.len;

@@ -20,6 +20,13 @@
 #define GDB_NUM_REGS 59
 #define GDB_REG_RIP 16
 #define GDB_REG_EFLAGS 17
+#define GDB_REG_CS 18
+#define GDB_REG_ST0 24
+#define GDB_REG_FCTRL                                                          \
+    32 /* then fstat, ftag, fiseg, fioff, foseg, fooff, fop                    \
+        */
+#define GDB_REG_XMM0 40
+#define GDB_REG_MXCSR 56
 #define GDB_REG_FS_BASE 57
 #define GDB_REG_GS_BASE 58
 
@@ -37,11 +44,19 @@ enum gdb_bp_type {
 
 #define GDB_MAX_SW_BP 64
 #define GDB_MAX_HW_BP 4 /* x86's DR0-DR3 */
+#define GDB_MAX_STEP_WATCH 4
+#define GDB_STEP_WATCH_LEN 64 /* bytes one stepped watchpoint covers */
+
+/* gdb_kvm_insert's answer for what this host cannot do. */
+#define GDB_KVM_UNSUPPORTED (-2)
 
 struct gdb_sw_bp {
-    uint64_t addr;
+    uint64_t addr; /* where gdb put it, a virtual address */
+    uint64_t gpa;  /* where its byte is, whatever the page tables become */
     uint8_t orig;
-    int used;
+    /* Which of Z0 and Z1 placed it (1 << type): one of each may share
+     * it, and inserting one twice is one; 0: a free slot. */
+    unsigned types;
 };
 
 struct gdb_hw_bp {
@@ -51,16 +66,34 @@ struct gdb_hw_bp {
     int used;
 };
 
+/* A write watchpoint kept by single-stepping: the bytes last seen. */
+struct gdb_step_watch {
+    uint64_t addr;
+    unsigned len;
+    uint8_t seen[GDB_STEP_WATCH_LEN];
+    int used;
+};
+
 struct gdb_kvm {
     struct gdb_sw_bp sw[GDB_MAX_SW_BP];
     struct gdb_hw_bp hw[GDB_MAX_HW_BP];
+    struct gdb_step_watch step_watch[GDB_MAX_STEP_WATCH];
+    int debugregs_work; /* debugregs_honoured() said so */
+    int gdb_step;       /* gdb asked for one step, not a continue */
 };
 
-/* Why the vCPU left with KVM_EXIT_DEBUG. */
-enum gdb_trap { GDB_TRAP_STEP, GDB_TRAP_SWBP, GDB_TRAP_HWBP, GDB_TRAP_WATCH };
+/*
+ * Why the vCPU left with KVM_EXIT_DEBUG.  GDB_TRAP_NONE: a step that
+ * only tender wanted (to check stepped watchpoints), nothing to report.
+ */
+enum gdb_trap { GDB_TRAP_NONE, GDB_TRAP_STEP, GDB_TRAP_HWBP, GDB_TRAP_WATCH };
 
-/* Registers: values zero-extended; the x87 and SSE ones read as 0. */
-int gdb_kvm_get_regs(struct tender_vm *vm, uint64_t vals[GDB_NUM_REGS]);
+/* Every register, little-endian, in the first gdb_reg_size() bytes. */
+struct gdb_regs {
+    uint8_t raw[GDB_NUM_REGS][16];
+};
+
+int gdb_kvm_get_regs(struct tender_vm *vm, struct gdb_regs *regs);
 /* Write one register; -1 for one tender cannot change (x87, SSE). */
 int gdb_kvm_set_reg(struct tender_vm *vm, int regno, uint64_t value);
 
@@ -69,6 +102,14 @@ int gdb_kvm_read(struct tender_vm *vm, uint64_t va, uint8_t *buf, size_t len);
 int gdb_kvm_write(struct tender_vm *vm, uint64_t va, const uint8_t *buf,
                   size_t len);
 
+/*
+ * Software breakpoints are a HLT byte written over the instruction: HLT
+ * exits to the monitor on every KVM (int3 does not where KVM is nested in
+ * QEMU's emulator).  Hardware breakpoints and watchpoints use DR0-DR3
+ * where they work; where they do not (debugregs_work 0), a hardware
+ * breakpoint is a software one, a write watchpoint is checked after each
+ * single step, and read or access watchpoints are GDB_KVM_UNSUPPORTED.
+ */
 int gdb_kvm_insert(struct tender_vm *vm, struct gdb_kvm *k,
                    enum gdb_bp_type type, uint64_t addr, uint64_t len);
 int gdb_kvm_remove(struct tender_vm *vm, struct gdb_kvm *k,
@@ -76,12 +117,16 @@ int gdb_kvm_remove(struct tender_vm *vm, struct gdb_kvm *k,
 /* Take every breakpoint out of guest memory (detach, kill). */
 void gdb_kvm_remove_all(struct tender_vm *vm, struct gdb_kvm *k);
 
-/* Arm KVM's guest debugging for the next KVM_RUN; off with enable 0. */
-int gdb_kvm_arm(struct tender_vm *vm, const struct gdb_kvm *k, int enable,
-                int step);
+/* Arm KVM's guest debugging for the next KVM_RUN; off with enable 0.
+ * step: gdb asked for one instruction. */
+int gdb_kvm_arm(struct tender_vm *vm, struct gdb_kvm *k, int enable, int step);
 
 /* Decode vm->run's debug exit; *addr is a watchpoint's address. */
-enum gdb_trap gdb_kvm_trap(const struct tender_vm *vm, const struct gdb_kvm *k,
+enum gdb_trap gdb_kvm_trap(struct tender_vm *vm, struct gdb_kvm *k,
                            enum gdb_bp_type *type, uint64_t *addr);
+
+/* After KVM_EXIT_HLT: 1 if the HLT was one of our breakpoints, with RIP
+ * moved back onto it; 0 if it was the guest's own; -1 on error. */
+int gdb_kvm_hit_breakpoint(struct tender_vm *vm, struct gdb_kvm *k);
 
 #endif

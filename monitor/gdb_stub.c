@@ -24,10 +24,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "debugreg_probe.h"
 #include "error.h"
 #include "gdb_kvm.h"
 #include "gdb_stub.h"
 #include "number.h"
+#include "sandbox.h"
 #include "vm.h"
 
 #define PKT_MAX 4096
@@ -36,6 +38,7 @@
 #define GDB_SIGTRAP 5
 #define GDB_SIGSEGV 11
 #define WATCH_POLL_MS 100
+#define ACK_WAIT_MS 1000 /* for gdb's acknowledgement of the exit */
 
 enum resume {
     RESUME_NONE,
@@ -59,10 +62,11 @@ struct gdb_stub {
     /* The watcher thread, which polls fd while the guest runs. */
     pthread_t watcher;
     int watcher_started;
+    int watcher_ready;    /* its filter is in place (or it needs none) */
+    int watcher_confined; /* and was it */
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int running, kicked, quit;
-    atomic_int interrupt;
 };
 
 /* The registers as gdb's amd64 target description lists them. */
@@ -301,12 +305,9 @@ static void put_hex_bytes(char *out, const uint8_t *buf, size_t len)
 }
 
 /* A register's value as gdb wants it: little-endian, its size in bytes. */
-static void put_reg(char *out, int regno, uint64_t value)
+static void put_reg(char *out, const struct gdb_regs *regs, int regno)
 {
-    uint8_t bytes[16] = {0};
-
-    memcpy(bytes, &value, sizeof(value));
-    put_hex_bytes(out, bytes, gdb_reg_size(regno));
+    put_hex_bytes(out, regs->raw[regno], gdb_reg_size(regno));
 }
 
 /* ---- commands; each writes its reply into g->out ---- */
@@ -318,15 +319,15 @@ static void reply(struct gdb_stub *g, const char *text)
 
 static void cmd_read_regs(struct tender_vm *vm, struct gdb_stub *g)
 {
-    uint64_t vals[GDB_NUM_REGS];
+    struct gdb_regs regs;
     size_t pos = 0;
 
-    if (gdb_kvm_get_regs(vm, vals) < 0) {
+    if (gdb_kvm_get_regs(vm, &regs) < 0) {
         reply(g, "E01");
         return;
     }
     for (int i = 0; i < GDB_NUM_REGS; i++) {
-        put_reg(g->out + pos, i, vals[i]);
+        put_reg(g->out + pos, &regs, i);
         pos += 2 * gdb_reg_size(i);
     }
 }
@@ -363,14 +364,15 @@ static void cmd_write_regs(struct tender_vm *vm, struct gdb_stub *g,
 static void cmd_read_reg(struct tender_vm *vm, struct gdb_stub *g,
                          const char *args)
 {
-    uint64_t regno, vals[GDB_NUM_REGS];
+    struct gdb_regs regs;
+    uint64_t regno;
 
     if (parse_hex(&args, &regno) < 0 || *args != '\0' ||
-        regno >= GDB_NUM_REGS || gdb_kvm_get_regs(vm, vals) < 0) {
+        regno >= GDB_NUM_REGS || gdb_kvm_get_regs(vm, &regs) < 0) {
         reply(g, "E01");
         return;
     }
-    put_reg(g->out, (int)regno, vals[regno]);
+    put_reg(g->out, &regs, (int)regno);
 }
 
 static void cmd_write_reg(struct tender_vm *vm, struct gdb_stub *g,
@@ -448,7 +450,7 @@ static void cmd_breakpoint(struct tender_vm *vm, struct gdb_stub *g,
         rc = gdb_kvm_insert(vm, &g->kvm, (enum gdb_bp_type)type, addr, kind);
     else
         rc = gdb_kvm_remove(vm, &g->kvm, (enum gdb_bp_type)type, addr, kind);
-    reply(g, rc < 0 ? "E01" : "OK");
+    reply(g, rc == GDB_KVM_UNSUPPORTED ? "" : rc < 0 ? "E01" : "OK");
 }
 
 /* qXfer:features:read:target.xml:OFFSET,LENGTH */
@@ -585,12 +587,33 @@ static enum resume dispatch(struct tender_vm *vm, struct gdb_stub *g,
 
 /* ---- the watcher thread: gdb's interrupt while the guest runs ---- */
 
+/*
+ * vcpu_wanted is gdb's interrupt, pending: KVM_RUN returns at once
+ * (immediate_exit), a POLL in progress returns early, and the vCPU
+ * thread then reports the stop (gdb_stub_interrupted).
+ */
 static void kick_vcpu(struct tender_vm *vm, struct gdb_stub *g)
 {
-    atomic_store(&g->interrupt, 1);
+    atomic_store(&vm->vcpu_wanted, 1);
     vm->run->immediate_exit = 1;
     pthread_kill(vm->vcpu_thread, vm->kick_signal);
     g->kicked = 1;
+}
+
+/* The watcher confines itself first, in a sandboxed VM, and says so. */
+static void confine_watcher(struct tender_vm *vm, struct gdb_stub *g)
+{
+    struct tender_error err;
+    int confined =
+        !vm->sandbox || sandbox_apply(vm, SANDBOX_GDB_WATCHER, &err) == 0;
+
+    pthread_mutex_lock(&g->lock);
+    g->watcher_ready = 1;
+    g->watcher_confined = confined;
+    if (!confined)
+        g->quit = 1;
+    pthread_cond_broadcast(&g->cond);
+    pthread_mutex_unlock(&g->lock);
 }
 
 static void *watch(void *arg)
@@ -598,19 +621,25 @@ static void *watch(void *arg)
     struct tender_vm *vm = arg;
     struct gdb_stub *g = vm->gdb;
 
+    confine_watcher(vm, g);
     pthread_mutex_lock(&g->lock);
     while (!g->quit) {
         struct pollfd pfd = {.fd = g->fd, .events = POLLIN};
-        int n;
+        int n, kicked = g->kicked;
 
-        if (!g->running || g->kicked) {
+        if (!g->running) {
             pthread_cond_wait(&g->cond, &g->lock);
             continue;
         }
+        /* Once kicked, only wait, and kick again until the vCPU thread
+         * has stopped running: a signal that lands between a POLL's
+         * check of vcpu_wanted and its ppoll is lost. */
         pthread_mutex_unlock(&g->lock);
-        n = poll(&pfd, 1, WATCH_POLL_MS);
+        n = poll(&pfd, kicked ? 0 : 1, WATCH_POLL_MS);
         pthread_mutex_lock(&g->lock);
-        if (n > 0 && g->running && !g->kicked && !g->quit)
+        if (g->quit || !g->running)
+            continue;
+        if (g->kicked || n > 0)
             kick_vcpu(vm, g);
     }
     pthread_mutex_unlock(&g->lock);
@@ -622,7 +651,7 @@ static void set_running(struct gdb_stub *g, int running)
     pthread_mutex_lock(&g->lock);
     g->running = running;
     g->kicked = 0;
-    pthread_cond_signal(&g->cond);
+    pthread_cond_broadcast(&g->cond);
     pthread_mutex_unlock(&g->lock);
 }
 
@@ -632,7 +661,7 @@ static void stop_watcher(struct gdb_stub *g)
         return;
     pthread_mutex_lock(&g->lock);
     g->quit = 1;
-    pthread_cond_signal(&g->cond);
+    pthread_cond_broadcast(&g->cond);
     pthread_mutex_unlock(&g->lock);
     pthread_join(g->watcher, NULL);
     g->watcher_started = 0;
@@ -690,6 +719,9 @@ static int serve(struct tender_vm *vm, struct gdb_stub *g)
 static int report_stop(struct tender_vm *vm, struct gdb_stub *g,
                        const char *reply_text)
 {
+    /* Not running before gdb hears of the stop: its ack must not look
+     * like an interrupt to the watcher. */
+    set_running(g, 0);
     snprintf(g->stop_reply, sizeof(g->stop_reply), "%s", reply_text);
     if (put_packet(g, g->stop_reply) < 0) {
         end_session(vm, g);
@@ -706,6 +738,12 @@ int gdb_stub_create(struct tender_vm *vm, int fd, struct tender_error *err)
         return tnd_fail(err, TENDER_E_SYSTEM, "out of memory");
     g->listen_fd = fd;
     g->fd = -1;
+    g->kvm.debugregs_work = debugregs_honoured(vm->kvm_fd) == 1;
+    if (!g->kvm.debugregs_work)
+        vm_log(vm, "gdb: this host's KVM does not fire debug registers: "
+                   "hardware breakpoints are software ones, write "
+                   "watchpoints are checked at each single step, read and "
+                   "access watchpoints are not available");
     pthread_mutex_init(&g->lock, NULL);
     pthread_cond_init(&g->cond, NULL);
     vm->gdb = g;
@@ -753,18 +791,61 @@ static int connect_debugger(struct tender_vm *vm, struct gdb_stub *g,
     }
 }
 
+/* Start the watcher and wait until it has confined itself. */
+static int start_watcher(struct tender_vm *vm, struct gdb_stub *g,
+                         struct tender_error *err)
+{
+    sigset_t all, old;
+    int confined, rc;
+
+    /* The watcher takes no signal: a handler run there could not return
+     * through its filter, and stop signals are the vCPU thread's. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    rc = pthread_create(&g->watcher, NULL, watch, vm);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0)
+        return tnd_fail(err, TENDER_E_SYSTEM, "cannot start the gdb watcher");
+    g->watcher_started = 1;
+    pthread_mutex_lock(&g->lock);
+    while (!g->watcher_ready)
+        pthread_cond_wait(&g->cond, &g->lock);
+    confined = g->watcher_confined;
+    pthread_mutex_unlock(&g->lock);
+    if (!confined) {
+        stop_watcher(g);
+        return tnd_fail(err, TENDER_E_SYSTEM,
+                        "cannot confine the gdb watcher thread");
+    }
+    return 0;
+}
+
+int gdb_stub_connect(struct tender_vm *vm, struct tender_error *err)
+{
+    struct gdb_stub *g = vm->gdb;
+
+    if (g == NULL)
+        return 0;
+    if (connect_debugger(vm, g, err) < 0)
+        return vm->stop_requested ? 0 : -1;
+    /* Read, written and closed by the vCPU thread, also when confined. */
+    if (vm_sandbox_allow(vm, g->fd,
+                         SANDBOX_READ | SANDBOX_SEND | SANDBOX_CLOSE) < 0)
+        tnd_fail(err, TENDER_E_SYSTEM, "too many descriptors to confine");
+    else if (start_watcher(vm, g, err) == 0)
+        return 0;
+    close(g->fd);
+    g->fd = -1;
+    return -1;
+}
+
 int gdb_stub_start(struct tender_vm *vm, struct tender_error *err)
 {
     struct gdb_stub *g = vm->gdb;
 
-    if (connect_debugger(vm, g, err) < 0)
-        return vm->stop_requested ? 1 : -1;
-    if (pthread_create(&g->watcher, NULL, watch, vm) != 0) {
-        close(g->fd);
-        g->fd = -1;
-        return tnd_fail(err, TENDER_E_SYSTEM, "cannot start the gdb watcher");
-    }
-    g->watcher_started = 1;
+    (void)err;
+    if (g->fd < 0)
+        return 1; /* a stop was requested before gdb came */
     snprintf(g->stop_reply, sizeof(g->stop_reply), "S%02x", GDB_SIGTRAP);
     return serve(vm, g);
 }
@@ -781,9 +862,8 @@ int gdb_stub_debug_exit(struct tender_vm *vm)
     if (g == NULL || g->fd < 0)
         return 0; /* a stale debug exit after a detach */
     switch (gdb_kvm_trap(vm, &g->kvm, &type, &addr)) {
-    case GDB_TRAP_SWBP:
-        snprintf(text, sizeof(text), "T%02xthread:1;swbreak:;", GDB_SIGTRAP);
-        break;
+    case GDB_TRAP_NONE:
+        return 0;
     case GDB_TRAP_HWBP:
         snprintf(text, sizeof(text), "T%02xthread:1;hwbreak:;", GDB_SIGTRAP);
         break;
@@ -799,19 +879,46 @@ int gdb_stub_debug_exit(struct tender_vm *vm)
     return report_stop(vm, g, text);
 }
 
+int gdb_stub_halt_exit(struct tender_vm *vm)
+{
+    struct gdb_stub *g = vm->gdb;
+    char text[32];
+
+    if (g == NULL || g->fd < 0 || gdb_kvm_hit_breakpoint(vm, &g->kvm) != 1)
+        return -1;
+    snprintf(text, sizeof(text), "T%02xthread:1;swbreak:;", GDB_SIGTRAP);
+    return report_stop(vm, g, text);
+}
+
 int gdb_stub_interrupted(struct tender_vm *vm, int *stop)
 {
     struct gdb_stub *g = vm->gdb;
     char text[32];
 
     *stop = 0;
-    if (g == NULL || !atomic_exchange(&g->interrupt, 0))
+    if (g == NULL || !atomic_exchange(&vm->vcpu_wanted, 0))
         return 0;
     if (g->fd < 0)
         return 1;
     snprintf(text, sizeof(text), "T%02xthread:1;", GDB_SIGINT);
     *stop = report_stop(vm, g, text);
     return 1;
+}
+
+/*
+ * gdb acknowledges the last packet, then hangs up itself.  Closing first
+ * would make its acknowledgement fail ("Broken pipe" on a unix socket)
+ * and gdb would report a lost connection instead of the exit.
+ */
+static void wait_for_ack(struct gdb_stub *g)
+{
+    struct pollfd pfd = {.fd = g->fd, .events = POLLIN};
+    const struct timespec limit = {ACK_WAIT_MS / 1000,
+                                   (ACK_WAIT_MS % 1000) * 1000000L};
+    char ack;
+
+    if (ppoll(&pfd, 1, &limit, NULL) == 1)
+        (void)!read(g->fd, &ack, 1);
 }
 
 void gdb_stub_finish(struct tender_vm *vm)
@@ -826,7 +933,8 @@ void gdb_stub_finish(struct tender_vm *vm)
         snprintf(text, sizeof(text), "W%02x", vm->exit.status & 0xff);
     else
         snprintf(text, sizeof(text), "X%02x", GDB_SIGSEGV);
-    put_packet(g, text);
+    if (put_packet(g, text) == 0)
+        wait_for_ack(g);
     end_session(vm, g);
 }
 

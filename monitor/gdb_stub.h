@@ -15,13 +15,21 @@ struct tender_vm;
 int gdb_stub_create(struct tender_vm *vm, int fd, struct tender_error *err);
 void gdb_stub_destroy(struct tender_vm *vm);
 
-/* Wait for gdb and hold the guest before its first instruction: returns
- * 0 to run it, 1 if it must stop (gdb killed it or a stop was requested),
- * -1 with err filled if no debugger could connect. */
+/* Wait for gdb to connect, and start the watcher thread, before the
+ * vCPU thread is confined: 0 (also when a stop was requested meanwhile,
+ * which gdb_stub_start then reports), -1 with err filled. */
+int gdb_stub_connect(struct tender_vm *vm, struct tender_error *err);
+
+/* Hold the guest before its first instruction for gdb: returns 0 to run
+ * it, 1 if it must stop (gdb killed it or a stop was requested). */
 int gdb_stub_start(struct tender_vm *vm, struct tender_error *err);
 
 /* After KVM_EXIT_DEBUG: 0 to run on, 1 to stop. */
 int gdb_stub_debug_exit(struct tender_vm *vm);
+
+/* After KVM_EXIT_HLT: -1 if the HLT was not one of gdb's breakpoints,
+ * else 0 to run on, 1 to stop. */
+int gdb_stub_halt_exit(struct tender_vm *vm);
 
 /* After KVM_RUN was interrupted: was it gdb's interrupt?  If so, serve
  * gdb; *stop becomes 1 if the guest must stop. */

@@ -81,7 +81,8 @@ static void time_left(struct timespec *ts, const struct timespec *start)
  * ppoll for at most ts.  A signal that is not a stop request (one an
  * embedder handles) does not cut the guest's sleep short: the wait goes
  * on for what is left, as in Solo5's tender.  A stop request returns at
- * once; the vCPU loop then ends the guest.
+ * once, and the vCPU loop then ends the guest; so does the debugger's
+ * interrupt, which the vCPU loop then reports to gdb.
  */
 static int wait_for_input(struct tender_vm *vm, struct pollfd *fds,
                           struct timespec *ts)
@@ -92,7 +93,7 @@ static int wait_for_input(struct tender_vm *vm, struct pollfd *fds,
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
         /* A stop whose signal came before this sleep began. */
-        if (vm->stop_requested)
+        if (vm->stop_requested || atomic_load(&vm->vcpu_wanted))
             return 0;
         n = ppoll(fds, (nfds_t)vm->n_poll_fds, &left, NULL);
         if (n >= 0 || errno != EINTR || vm->stop_requested)

@@ -48,7 +48,8 @@ static const char usage[] =
     "                             DIR/core.NAME.PID (default DIR: .)\n"
     "  --gdb[=PORT|=PATH]         wait for gdb on 127.0.0.1:PORT (default"
     " 1234)\n"
-    "                             or a unix socket PATH; no sandbox then\n"
+    "                             or a unix socket PATH (one with a /);\n"
+    "                             the guest runs under a wider sandbox\n"
     "%s"
     "  --help                     show this help and exit\n"
     "  --version                  show the version and exit\n"
@@ -58,8 +59,9 @@ static const char usage[] =
     " failed,\n"
     "241 invalid hypercall or I/O, 242 access to unbacked memory, 243"
     " triple fault,\n"
-    "244 write to read-only memory, 245 KVM error, 246 stopped by a"
-    " signal.\n";
+    "244 write to read-only text, 245 KVM error, 246 stopped by a"
+    " signal or\n"
+    "killed from gdb.\n";
 
 static struct tender_vm *running_vm;
 static volatile sig_atomic_t stop_signal;
@@ -251,7 +253,7 @@ int main(int argc, char **argv)
     }
     close_inherited_fds(&opts);
     catch_stop_signals();
-    opts.cfg.sandbox = opts.gdb == NULL;
+    opts.cfg.sandbox = 1;
     if (opts.gdb != NULL && listen_for_gdb(&opts) < 0)
         return EXIT_SETUP;
     opts.cfg.log = log_to_stderr;

@@ -289,11 +289,13 @@ static void *io_thread(void *arg)
 {
     struct net_ring *ring = arg;
     struct hvt_ring *r = ring->shared;
+    struct tender_error err;
     int faulted = 0;
 
     /* Confined before it touches anything of the guest's; the thread
      * that started it waits for the verdict. */
-    if (ring->vm->sandbox && sandbox_install(&ring->filter) < 0) {
+    if (ring->vm->sandbox &&
+        sandbox_apply(ring->vm, SANDBOX_RING_IO, &err) < 0) {
         atomic_store(&ring->ready, -1);
         atomic_store(&ring->done, 1);
         return NULL;
@@ -398,11 +400,6 @@ int net_ring_start(struct net_ring *ring, struct tender_error *err)
 
     if (ring == NULL || ring->started)
         return 0;
-    /* Built here, where allocation is still allowed; the thread only
-     * installs it. */
-    if (ring->vm->sandbox &&
-        sandbox_prepare(ring->vm, SANDBOX_THREAD_IO, &ring->filter, err) < 0)
-        return -1;
     atomic_store(&ring->ready, 0);
     atomic_store(&ring->done, 0);
     atomic_store(&ring->stop, 0);

@@ -49,7 +49,6 @@ struct net_ring {
     size_t rx_size;
     int bad_logged;               /* in a run of bad writes, already reported */
     int final_pass;               /* serving what a stopped guest left queued */
-    struct sandbox_filter filter; /* the I/O thread's, when confined */
     atomic_int stop;
     atomic_int ready; /* 1 once the thread is confined, -1 if it failed */
     atomic_int done;

@@ -57,17 +57,26 @@ static void emit_ret(struct bpf_buf *b, uint32_t action)
     emit(b, BPF_RET | BPF_K, action, 0, 0);
 }
 
+/* Put the syscall number back into A: a block whose arguments did not
+ * match hands the call on to the later rules, whose blocks test A. */
+static void emit_reload_nr(struct bpf_buf *b)
+{
+    emit(b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
+}
+
 /*
  * A block that allows the call if its first argument (the descriptor,
- * whose low 32 bits are all the kernel reads) is one of fds, else kills.
+ * whose low 32 bits are all the kernel reads) is one of fds, else goes
+ * on to the next rule.
  */
 static void emit_fd_check(struct bpf_buf *b, const int *fds, size_t n)
 {
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(0), 0, 0);
     for (size_t i = 0; i < n; i++)
-        emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)fds[i], (uint8_t)(n - i),
-             0);
-    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+        emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)fds[i],
+             (uint8_t)(n - i + 1), 0);
+    emit_reload_nr(b);
+    emit(b, BPF_JMP | BPF_JA, 1, 0, 0);
     emit_ret(b, SECCOMP_RET_ALLOW);
 }
 
@@ -81,27 +90,34 @@ static void emit_any(struct bpf_buf *b, const struct sandbox_rule *r)
     emit_ret(b, SECCOMP_RET_ALLOW);
 }
 
-/* nr matches: load the argument, allow only the one value. */
+/*
+ * Every block below allows what its rule allows and hands anything else
+ * on to the later rules (nr reloaded), since a later rule may allow
+ * another value of the same call; the final kill takes what none allows.
+ *
+ * nr matches: load the argument, allow the one value.
+ */
 static void emit_pinned(struct bpf_buf *b, const struct sandbox_rule *r)
 {
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 4);
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(r->arg), 0, 0);
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
     emit_ret(b, SECCOMP_RET_ALLOW);
-    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+    emit_reload_nr(b);
 }
 
 /* A syscall no descriptor of this VM may use gets no block: the final
  * kill covers it. */
 static void emit_vm_fds(struct bpf_buf *b, const struct tender_vm *vm,
-                        unsigned thread, const struct sandbox_rule *r)
+                        enum sandbox_thread thread,
+                        const struct sandbox_rule *r)
 {
     int fds[SANDBOX_MAX_FDS_PER_OP];
     size_t n = sandbox_fds_for(vm, thread, r->op, fds, SANDBOX_MAX_FDS_PER_OP);
 
     if (n == 0)
         return;
-    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, (uint8_t)(n + 3));
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, (uint8_t)(n + 4));
     emit_fd_check(b, fds, n);
 }
 
@@ -111,11 +127,11 @@ static void emit_vcpu_ioctl(struct bpf_buf *b, const struct tender_vm *vm,
 {
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 6);
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(0), 0, 0);
-    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)vm->vcpu_fd, 0, 2);
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)vm->vcpu_fd, 0, 3);
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(1), 0, 0);
-    emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 1, 0);
-    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
     emit_ret(b, SECCOMP_RET_ALLOW);
+    emit_reload_nr(b);
 }
 
 /* Core dumps: one descriptor argument and argument 2, both pinned. */
@@ -132,7 +148,7 @@ static void emit_core(struct bpf_buf *b, const struct tender_vm *vm,
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(2), 0, 0);
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
     emit_ret(b, SECCOMP_RET_ALLOW);
-    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+    emit_reload_nr(b);
 }
 
 /* The VM's kick signal as argument arg. */
@@ -143,13 +159,13 @@ static void emit_kick(struct bpf_buf *b, const struct tender_vm *vm,
     emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(r->arg), 0, 0);
     emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)vm->kick_signal, 0, 1);
     emit_ret(b, SECCOMP_RET_ALLOW);
-    emit_ret(b, SECCOMP_RET_KILL_PROCESS);
+    emit_reload_nr(b);
 }
 
 static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
-                      unsigned thread, const struct sandbox_rule *r)
+                      enum sandbox_thread thread, const struct sandbox_rule *r)
 {
-    if (!(r->threads & thread))
+    if (!sandbox_rule_applies(vm, r))
         return;
     switch (r->kind) {
     case SANDBOX_ANY:
@@ -173,24 +189,20 @@ static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
     }
 }
 
-int sandbox_build(const struct tender_vm *vm, struct sock_filter *insn,
-                  size_t max, size_t *len)
-{
-    return sandbox_build_thread(vm, SANDBOX_THREAD_VCPU, insn, max, len);
-}
-
-int sandbox_build_thread(const struct tender_vm *vm, unsigned thread,
-                         struct sock_filter *insn, size_t max, size_t *len)
+int sandbox_build(const struct tender_vm *vm, enum sandbox_thread thread,
+                  struct sock_filter *insn, size_t max, size_t *len)
 {
     struct bpf_buf b = {insn, 0, max, 0};
+    size_t n;
+    const struct sandbox_rule *rules = sandbox_rules(thread, &n);
 
     emit(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch), 0,
          0);
     emit(&b, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
     emit_ret(&b, SECCOMP_RET_KILL_PROCESS);
     emit(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
-    for (size_t i = 0; i < sandbox_policy_len; i++)
-        emit_rule(&b, vm, thread, &sandbox_policy[i]);
+    for (size_t i = 0; i < n; i++)
+        emit_rule(&b, vm, thread, &rules[i]);
     emit_ret(&b, SECCOMP_RET_KILL_PROCESS);
     if (b.overflow)
         return -1;
@@ -216,39 +228,28 @@ int sandbox_harden_process(struct tender_error *err)
 
 /* The generator this build loads the filter of (monitor/CMakeLists.txt). */
 #ifdef TENDER_SECCOMP_LIBSECCOMP
-#define SANDBOX_GENERATE sandbox_build_libseccomp_thread
+#define SANDBOX_GENERATE sandbox_build_libseccomp
 #else
-#define SANDBOX_GENERATE sandbox_build_thread
+#define SANDBOX_GENERATE sandbox_build
 #endif
 
-int sandbox_prepare(const struct tender_vm *vm, unsigned thread,
-                    struct sandbox_filter *f, struct tender_error *err)
+int sandbox_apply(const struct tender_vm *vm, enum sandbox_thread thread,
+                  struct tender_error *err)
 {
-    if (SANDBOX_GENERATE(vm, thread, f->insn, SANDBOX_MAX_INSNS, &f->len) < 0)
+    struct sock_filter insn[SANDBOX_MAX_INSNS];
+    struct sock_fprog prog;
+    size_t len;
+
+    if (SANDBOX_GENERATE(vm, thread, insn, SANDBOX_MAX_INSNS, &len) < 0)
         return tnd_fail(err, TENDER_E_SYSTEM,
                         "cannot build the sandbox filter");
-    return 0;
-}
-
-int sandbox_install(const struct sandbox_filter *f)
-{
-    struct sock_fprog prog;
-
-    prog.len = (unsigned short)f->len;
-    prog.filter = (struct sock_filter *)f->insn;
+    prog.len = (unsigned short)len;
+    prog.filter = insn;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        return -1;
+        return tnd_fail_errno(err, TENDER_E_SYSTEM, errno,
+                              "PR_SET_NO_NEW_PRIVS");
     /* No TSYNC flag: the filter confines this thread, not the process. */
-    return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -1 : 0;
-}
-
-int sandbox_apply(const struct tender_vm *vm, struct tender_error *err)
-{
-    struct sandbox_filter f;
-
-    if (sandbox_prepare(vm, SANDBOX_THREAD_VCPU, &f, err) < 0)
-        return -1;
-    if (sandbox_install(&f) < 0)
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
         return tnd_fail_errno(err, TENDER_E_SYSTEM, errno,
                               "cannot install the seccomp filter");
     return 0;

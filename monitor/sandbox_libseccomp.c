@@ -44,7 +44,7 @@ static int allow(scmp_filter_ctx ctx, int nr, unsigned n,
 }
 
 static int add_vm_fds(scmp_filter_ctx ctx, const struct tender_vm *vm,
-                      unsigned thread, const struct sandbox_rule *r)
+                      enum sandbox_thread thread, const struct sandbox_rule *r)
 {
     int fds[SANDBOX_MAX_FDS_PER_OP];
     size_t n = sandbox_fds_for(vm, thread, r->op, fds, SANDBOX_MAX_FDS_PER_OP);
@@ -59,11 +59,11 @@ static int add_vm_fds(scmp_filter_ctx ctx, const struct tender_vm *vm,
 }
 
 static int add_rule(scmp_filter_ctx ctx, const struct tender_vm *vm,
-                    unsigned thread, const struct sandbox_rule *r)
+                    enum sandbox_thread thread, const struct sandbox_rule *r)
 {
     struct scmp_arg_cmp cmp[2];
 
-    if (!(r->threads & thread))
+    if (!sandbox_rule_applies(vm, r))
         return 0;
     switch (r->kind) {
     case SANDBOX_ANY:
@@ -91,8 +91,11 @@ static int add_rule(scmp_filter_ctx ctx, const struct tender_vm *vm,
 }
 
 static int add_policy(scmp_filter_ctx ctx, const struct tender_vm *vm,
-                      unsigned thread)
+                      enum sandbox_thread thread)
 {
+    size_t n;
+    const struct sandbox_rule *rules = sandbox_rules(thread, &n);
+
     /* seccomp_init's only architecture is the native one, which the
      * policy's syscall numbers are for. */
     if (seccomp_arch_native() != SCMP_ARCH_X86_64)
@@ -102,8 +105,8 @@ static int add_policy(scmp_filter_ctx ctx, const struct tender_vm *vm,
     if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) <
         0)
         return -1;
-    for (size_t i = 0; i < sandbox_policy_len; i++)
-        if (add_rule(ctx, vm, thread, &sandbox_policy[i]) < 0)
+    for (size_t i = 0; i < n; i++)
+        if (add_rule(ctx, vm, thread, &rules[i]) < 0)
             return -1;
     return 0;
 }
@@ -134,15 +137,8 @@ out:
 }
 
 int sandbox_build_libseccomp(const struct tender_vm *vm,
+                             enum sandbox_thread thread,
                              struct sock_filter *insn, size_t max, size_t *len)
-{
-    return sandbox_build_libseccomp_thread(vm, SANDBOX_THREAD_VCPU, insn, max,
-                                           len);
-}
-
-int sandbox_build_libseccomp_thread(const struct tender_vm *vm, unsigned thread,
-                                    struct sock_filter *insn, size_t max,
-                                    size_t *len)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
     int rc;

@@ -12,85 +12,175 @@
 #include "dumpcore.h"
 #include "sandbox_policy.h"
 
-#define VCPU SANDBOX_THREAD_VCPU
-#define IO SANDBOX_THREAD_IO
-
-const struct sandbox_rule sandbox_policy[] = {
+static const struct sandbox_rule vcpu_rules[] = {
     /* Syscalls that take no descriptor, or whose descriptors BPF cannot
      * see. */
-    {.nr = SYS_ppoll, .threads = VCPU, .kind = SANDBOX_ANY}, /* POLL */
-    {.nr = SYS_clock_gettime, .threads = VCPU | IO, .kind = SANDBOX_ANY},
-    {.nr = SYS_rt_sigreturn, .threads = VCPU, .kind = SANDBOX_ANY},
-    {.nr = SYS_exit_group, .threads = VCPU, .kind = SANDBOX_ANY},
+    {.nr = SYS_ppoll, .kind = SANDBOX_ANY}, /* POLL: its fds are in memory */
+    {.nr = SYS_clock_gettime, .kind = SANDBOX_ANY}, /* without the vDSO */
+    {.nr = SYS_rt_sigreturn, .kind = SANDBOX_ANY},  /* the stop handler */
+    {.nr = SYS_exit_group, .kind = SANDBOX_ANY},
     /* An embedder's vCPU thread may return once its guest has stopped:
      * the thread's own exit, and musl's unmapping of a detached thread's
-     * stack on the way out.  The ring's detached I/O thread likewise. */
-    {.nr = SYS_exit, .threads = VCPU | IO, .kind = SANDBOX_ANY},
-    {.nr = SYS_munmap, .threads = VCPU | IO, .kind = SANDBOX_ANY},
+     * stack on the way out. */
+    {.nr = SYS_exit, .kind = SANDBOX_ANY},
+    {.nr = SYS_munmap, .kind = SANDBOX_ANY},
     /* The same thread exit, with one argument pinned: blocking every
      * signal first (glibc and musl), and glibc giving its stack's pages
      * back. */
     {.nr = SYS_rt_sigprocmask,
-     .threads = VCPU | IO,
      .kind = SANDBOX_PINNED,
      .arg = 0,
      .value = SIG_BLOCK},
     {.nr = SYS_madvise,
-     .threads = VCPU | IO,
      .kind = SANDBOX_PINNED,
      .arg = 2,
      .value = MADV_DONTNEED},
-    /* The I/O thread: the C library's locks (a thread exit may wait on
-     * one), and the stop request it sends the vCPU thread when the guest
-     * breaks the ring's protocol, with the VM's kick signal only. */
-    {.nr = SYS_futex, .threads = IO, .kind = SANDBOX_ANY},
-    {.nr = SYS_tgkill, .threads = IO, .kind = SANDBOX_KICK, .arg = 2},
-    /* The devices' I/O, each on its own descriptors (for the I/O thread:
-     * the taps and the kick's eventfd). */
-    {.nr = SYS_read,
-     .threads = VCPU | IO,
-     .kind = SANDBOX_VM_FDS,
-     .op = SANDBOX_READ},
-    {.nr = SYS_write,
-     .threads = VCPU | IO,
-     .kind = SANDBOX_VM_FDS,
-     .op = SANDBOX_WRITE},
-    {.nr = SYS_pread64,
-     .threads = VCPU,
-     .kind = SANDBOX_VM_FDS,
-     .op = SANDBOX_PREAD},
-    {.nr = SYS_pwrite64,
-     .threads = VCPU,
-     .kind = SANDBOX_VM_FDS,
-     .op = SANDBOX_PWRITE},
-    {.nr = SYS_fdatasync,
-     .threads = VCPU,
-     .kind = SANDBOX_VM_FDS,
-     .op = SANDBOX_FDATASYNC},
+    /* The devices' I/O, each on its own descriptors. */
+    {.nr = SYS_read, .kind = SANDBOX_VM_FDS, .op = SANDBOX_READ},
+    {.nr = SYS_write, .kind = SANDBOX_VM_FDS, .op = SANDBOX_WRITE},
+    {.nr = SYS_pread64, .kind = SANDBOX_VM_FDS, .op = SANDBOX_PREAD},
+    {.nr = SYS_pwrite64, .kind = SANDBOX_VM_FDS, .op = SANDBOX_PWRITE},
+    {.nr = SYS_fdatasync, .kind = SANDBOX_VM_FDS, .op = SANDBOX_FDATASYNC},
     /* Running the guest. */
-    {.nr = SYS_ioctl,
-     .threads = VCPU,
-     .kind = SANDBOX_VCPU_IOCTL,
-     .value = KVM_RUN},
+    {.nr = SYS_ioctl, .kind = SANDBOX_VCPU_IOCTL, .value = KVM_RUN},
     /* Core dumps, only when on: create a new file in the core directory
      * (O_EXCL: never an existing one), move it onto the reserved number,
      * whose pwrite64 is then allowed like a device's. */
     {.nr = SYS_openat,
-     .threads = VCPU,
      .kind = SANDBOX_CORE,
      .arg = 0,
      .core_fd = SANDBOX_CORE_DIR,
      .value = DUMPCORE_OPEN_FLAGS},
     {.nr = SYS_dup3,
-     .threads = VCPU,
      .kind = SANDBOX_CORE,
      .arg = 1,
      .core_fd = SANDBOX_CORE_SLOT,
      .value = O_CLOEXEC},
+    /*
+     * A guest debugged with gdb (gdb_stub.c, gdb_kvm.c): the debugger's
+     * socket (read above, as a VM descriptor), the vCPU's registers and
+     * guest debugging, the watcher's lock, and mprotect to write a
+     * breakpoint into the text the monitor maps read-only: read-write for
+     * the write, then read-only again, never executable.
+     */
+    {.nr = SYS_sendto,
+     .kind = SANDBOX_VM_FDS,
+     .op = SANDBOX_SEND,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_close,
+     .kind = SANDBOX_VM_FDS,
+     .op = SANDBOX_CLOSE,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_GET_REGS,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_SET_REGS,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_GET_SREGS,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_SET_SREGS,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_GET_FPU,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_ioctl,
+     .kind = SANDBOX_VCPU_IOCTL,
+     .value = KVM_SET_GUEST_DEBUG,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_futex, .kind = SANDBOX_ANY, .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_mprotect,
+     .kind = SANDBOX_PINNED,
+     .arg = 2,
+     .value = PROT_READ | PROT_WRITE,
+     .when = SANDBOX_WITH_GDB},
+    {.nr = SYS_mprotect,
+     .kind = SANDBOX_PINNED,
+     .arg = 2,
+     .value = PROT_READ,
+     .when = SANDBOX_WITH_GDB},
 };
 
-const size_t sandbox_policy_len =
-    sizeof(sandbox_policy) / sizeof(sandbox_policy[0]);
+/*
+ * The watcher polls the debugger's socket (poll's descriptors are in
+ * memory), takes the stub's lock, kicks the vCPU thread with a signal,
+ * and exits like any thread (see the vCPU's rules).
+ */
+static const struct sandbox_rule watcher_rules[] = {
+    {.nr = SYS_poll, .kind = SANDBOX_ANY},
+    {.nr = SYS_ppoll, .kind = SANDBOX_ANY},
+    {.nr = SYS_futex, .kind = SANDBOX_ANY},
+    {.nr = SYS_tkill, .kind = SANDBOX_ANY},  /* musl's pthread_kill */
+    {.nr = SYS_tgkill, .kind = SANDBOX_ANY}, /* glibc's */
+    {.nr = SYS_getpid, .kind = SANDBOX_ANY}, /* glibc's, for tgkill */
+    {.nr = SYS_exit, .kind = SANDBOX_ANY},
+    {.nr = SYS_munmap, .kind = SANDBOX_ANY},
+    {.nr = SYS_rt_sigprocmask,
+     .kind = SANDBOX_PINNED,
+     .arg = 0,
+     .value = SIG_BLOCK},
+    /* pthread_kill puts the signal mask back as it found it. */
+    {.nr = SYS_rt_sigprocmask,
+     .kind = SANDBOX_PINNED,
+     .arg = 0,
+     .value = SIG_SETMASK},
+    {.nr = SYS_madvise,
+     .kind = SANDBOX_PINNED,
+     .arg = 2,
+     .value = MADV_DONTNEED},
+};
+
+/*
+ * The network ring's I/O thread: the taps and the kick's eventfd (read),
+ * the taps and standard error (write), the C library's locks, the stop
+ * request it sends the vCPU thread when the guest breaks the ring's
+ * protocol (a raw tgkill, with the VM's kick signal only), its clock (the
+ * vDSO's fallback), and a detached thread's exit (see the vCPU's rules).
+ */
+static const struct sandbox_rule ring_rules[] = {
+    {.nr = SYS_read, .kind = SANDBOX_VM_FDS, .op = SANDBOX_READ},
+    {.nr = SYS_write, .kind = SANDBOX_VM_FDS, .op = SANDBOX_WRITE},
+    {.nr = SYS_futex, .kind = SANDBOX_ANY},
+    {.nr = SYS_tgkill, .kind = SANDBOX_KICK, .arg = 2},
+    {.nr = SYS_clock_gettime, .kind = SANDBOX_ANY},
+    {.nr = SYS_exit, .kind = SANDBOX_ANY},
+    {.nr = SYS_munmap, .kind = SANDBOX_ANY},
+    {.nr = SYS_rt_sigprocmask,
+     .kind = SANDBOX_PINNED,
+     .arg = 0,
+     .value = SIG_BLOCK},
+    {.nr = SYS_madvise,
+     .kind = SANDBOX_PINNED,
+     .arg = 2,
+     .value = MADV_DONTNEED},
+};
+
+const struct sandbox_rule *sandbox_rules(enum sandbox_thread t, size_t *n)
+{
+    if (t == SANDBOX_GDB_WATCHER) {
+        *n = sizeof(watcher_rules) / sizeof(watcher_rules[0]);
+        return watcher_rules;
+    }
+    if (t == SANDBOX_RING_IO) {
+        *n = sizeof(ring_rules) / sizeof(ring_rules[0]);
+        return ring_rules;
+    }
+    *n = sizeof(vcpu_rules) / sizeof(vcpu_rules[0]);
+    return vcpu_rules;
+}
+
+int sandbox_rule_applies(const struct tender_vm *vm,
+                         const struct sandbox_rule *r)
+{
+    return r->when == SANDBOX_ALWAYS || vm->gdb != NULL;
+}
 
 int sandbox_core_fd_for(const struct tender_vm *vm,
                         const struct sandbox_rule *r)
@@ -100,21 +190,21 @@ int sandbox_core_fd_for(const struct tender_vm *vm,
     return r->core_fd == SANDBOX_CORE_DIR ? vm->core.dir_fd : vm->core.slot_fd;
 }
 
-size_t sandbox_fds_for(const struct tender_vm *vm, unsigned thread, unsigned op,
-                       int *fds, size_t max)
+size_t sandbox_fds_for(const struct tender_vm *vm, enum sandbox_thread t,
+                       unsigned op, int *fds, size_t max)
 {
+    unsigned owner = t == SANDBOX_RING_IO ? SANDBOX_FD_RING : SANDBOX_FD_VCPU;
     size_t n = 0;
 
-    /* The console and the closing line; the I/O thread's log lines. */
-    if (op == SANDBOX_WRITE && thread == SANDBOX_THREAD_VCPU && max >= 2) {
+    /* The console and the closing line; the ring's log lines. */
+    if (op == SANDBOX_WRITE && t != SANDBOX_RING_IO && max >= 2) {
         fds[n++] = STDOUT_FILENO;
         fds[n++] = STDERR_FILENO;
     } else if (op == SANDBOX_WRITE && max >= 1) {
         fds[n++] = STDERR_FILENO;
     }
     for (int i = 0; i < vm->n_sandbox_fds && n < max; i++)
-        if ((vm->sandbox_fd[i].ops & op) &&
-            (vm->sandbox_fd[i].threads & thread))
+        if ((vm->sandbox_fd[i].ops & op) && (vm->sandbox_fd[i].owners & owner))
             fds[n++] = vm->sandbox_fd[i].fd;
     return n;
 }

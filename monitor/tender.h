@@ -142,8 +142,9 @@ struct tender_config {
      * one already connected to gdb.  tender_vm_run then waits for gdb and
      * holds the guest before its first instruction.  The caller keeps
      * gdb_fd and closes it; the library closes the connection it accepted.
-     * A debugged guest cannot be sandboxed: with sandbox non-zero too,
-     * tender_vm_create fails (docs/security.md says why).
+     * With sandbox non-zero too, the connection is accepted before the
+     * filter, which is a wider one, and the stub's watcher thread has a
+     * filter of its own (docs/security.md).
      */
     int gdb;
     int gdb_fd;

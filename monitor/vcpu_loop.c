@@ -70,10 +70,19 @@ static int handle_io(struct tender_vm *vm)
     }
 }
 
+/* The debugger has had the guest: 1 if it must stop, 0 to run it. */
+static int debugger_stopped(struct tender_vm *vm, int must_stop)
+{
+    if (must_stop)
+        stop(vm, TENDER_STOP_DEBUGGER, 0);
+    return must_stop;
+}
+
 /* Returns 1 when the guest must stop, 0 to run it again. */
 int vcpu_handle_exit(struct tender_vm *vm)
 {
     struct kvm_run *run = vm->run;
+    int rc;
 
     switch (run->exit_reason) {
     case KVM_EXIT_IO:
@@ -90,15 +99,16 @@ int vcpu_handle_exit(struct tender_vm *vm)
         /* Only a debugged guest has guest debugging on. */
         if (vm->gdb == NULL)
             break;
-        if (gdb_stub_debug_exit(vm)) {
-            stop(vm, TENDER_STOP_DEBUGGER, 0);
-            return 1;
-        }
-        return 0;
+        return debugger_stopped(vm, gdb_stub_debug_exit(vm));
     case KVM_EXIT_SHUTDOWN:
         stop(vm, TENDER_STOP_TRIPLE_FAULT, 0);
         return 1;
     case KVM_EXIT_HLT:
+        /* gdb's breakpoints are HLT bytes; the guest's own HLT is an
+         * error, as there is nothing to wake it. */
+        rc = vm->gdb != NULL ? gdb_stub_halt_exit(vm) : -1;
+        if (rc >= 0)
+            return debugger_stopped(vm, rc);
         stop(vm, TENDER_STOP_KVM_ERROR, KVM_EXIT_HLT);
         return 1;
     case KVM_EXIT_FAIL_ENTRY:

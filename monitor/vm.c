@@ -232,11 +232,6 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
 #ifdef TENDER_TEST_HOOKS
     vm->test_forbidden_syscall = getenv("TENDER_TEST_FORBIDDEN_SYSCALL") != 0;
 #endif
-    if (cfg->gdb && cfg->sandbox) {
-        tnd_fail(err, TENDER_E_CONFIG,
-                 "a guest debugged with gdb cannot run in the sandbox");
-        goto fail;
-    }
     if (cfg->gdb && gdb_stub_create(vm, cfg->gdb_fd, err) < 0)
         goto fail;
     if (cmdline_build(vm->cmdline, sizeof(vm->cmdline), cfg->guest_argc,
@@ -492,7 +487,7 @@ static int confine(struct tender_vm *vm, struct tender_error *err)
     close(vm->kvm_fd);
     close(vm->vm_fd);
     vm->kvm_fd = vm->vm_fd = -1;
-    return sandbox_apply(vm, err);
+    return sandbox_apply(vm, SANDBOX_VCPU_THREAD, err);
 }
 
 /*
@@ -527,13 +522,18 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
     vm->vcpu_tid = (int)syscall(SYS_gettid);
     atomic_store(&vm->leaving, 0);
     prepare_kick_signal(vm);
-    if (dumpcore_prepare(vm, err) < 0 || modules_run_start(vm, err) < 0 ||
-        (vm->sandbox && confine(vm, err) < 0)) {
-        modules_run_end(vm);
+    if (dumpcore_prepare(vm, err) < 0) {
         atomic_store(&vm->run_state, RUN_IDLE);
         return -1;
     }
+    /* Active already: a stop request must reach a wait for gdb. */
     atomic_store(&vm->run_state, RUN_ACTIVE);
+    if (gdb_stub_connect(vm, err) < 0 || modules_run_start(vm, err) < 0 ||
+        (vm->sandbox && confine(vm, err) < 0)) {
+        modules_run_end(vm);
+        leave_run_state(vm);
+        return -1;
+    }
     rc = vcpu_loop(vm, err);
     modules_run_end(vm);
     if (rc == 0)
@@ -656,25 +656,25 @@ void vm_log(const struct tender_vm *vm, const char *fmt, ...)
 }
 
 static int sandbox_allow(struct tender_vm *vm, int fd, unsigned ops,
-                         unsigned threads)
+                         unsigned owners)
 {
     if (vm->n_sandbox_fds >= VM_MAX_SANDBOX_FDS)
         return -1;
     vm->sandbox_fd[vm->n_sandbox_fds].fd = fd;
     vm->sandbox_fd[vm->n_sandbox_fds].ops = ops;
-    vm->sandbox_fd[vm->n_sandbox_fds].threads = threads;
+    vm->sandbox_fd[vm->n_sandbox_fds].owners = owners;
     vm->n_sandbox_fds++;
     return 0;
 }
 
 int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops)
 {
-    return sandbox_allow(vm, fd, ops, SANDBOX_THREAD_VCPU);
+    return sandbox_allow(vm, fd, ops, SANDBOX_FD_VCPU);
 }
 
 int vm_sandbox_allow_io(struct tender_vm *vm, int fd, unsigned ops)
 {
-    return sandbox_allow(vm, fd, ops, SANDBOX_THREAD_IO);
+    return sandbox_allow(vm, fd, ops, SANDBOX_FD_RING);
 }
 
 const struct tender_dev_arg *vm_dev_arg(const struct tender_vm *vm,

@@ -47,19 +47,21 @@ enum sandbox_op {
     SANDBOX_WRITE = 1 << 1,
     SANDBOX_PREAD = 1 << 2,
     SANDBOX_PWRITE = 1 << 3,
-    SANDBOX_FDATASYNC = 1 << 4
+    SANDBOX_FDATASYNC = 1 << 4,
+    SANDBOX_SEND = 1 << 5, /* the debugger's socket */
+    SANDBOX_CLOSE = 1 << 6 /* the debugger's socket, when gdb leaves */
 };
 
-/* Which of a VM's threads a sandbox rule or descriptor is for. */
-enum sandbox_thread {
-    SANDBOX_THREAD_VCPU = 1 << 0, /* the thread that runs the guest */
-    SANDBOX_THREAD_IO = 1 << 1    /* the network ring's I/O thread */
+/* Which of a VM's threads may use a descriptor. */
+enum sandbox_fd_owner {
+    SANDBOX_FD_VCPU = 1 << 0, /* the thread that runs the guest */
+    SANDBOX_FD_RING = 1 << 1  /* the network ring's I/O thread */
 };
 
 struct sandbox_fd {
     int fd;
-    unsigned ops;     /* enum sandbox_op bits */
-    unsigned threads; /* enum sandbox_thread bits */
+    unsigned ops;    /* enum sandbox_op bits */
+    unsigned owners; /* enum sandbox_fd_owner bits */
 };
 
 /* A range of guest-physical addresses, [start, end). */
@@ -128,6 +130,8 @@ struct tender_vm {
     int kick_signal;
     int test_forbidden_syscall; /* test builds: make one after sandboxing */
     volatile sig_atomic_t stop_requested;
+    /* The debugger wants the vCPU thread back: a POLL returns early. */
+    atomic_int vcpu_wanted;
     /*
      * RUN_IDLE; RUN_STARTING while tender_vm_run prepares; RUN_ACTIVE while
      * vcpu_thread runs the guest; RUN_KICKING while a stop request signals

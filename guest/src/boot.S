@@ -8,10 +8,16 @@
  * trap stubs that build a frame the C handler can read.
  */
 
+        /* Unwind tables go with the debug information, not into the image. */
+        .cfi_sections .debug_frame
+
         .section .text.boot, "ax", @progbits
         .globl _start
         .type _start, @function
 _start:
+        .cfi_startproc
+        /* The outermost frame: debuggers stop unwinding here. */
+        .cfi_undefined rip
         cld
         /* The bss must be zero before any C code runs. */
         movq %rdi, %r12
@@ -32,6 +38,7 @@ _start:
 1:      cli
         hlt
         jmp 1b
+        .cfi_endproc
         .size _start, . - _start
 
 /*
@@ -115,8 +122,24 @@ TRAP_STUB_ERROR 29
 TRAP_STUB_ERROR 30
 TRAP_STUB 31
 
+/*
+ * Call frame information lets a debugger unwind from trap_handler into
+ * the code the exception interrupted: RBX keeps the frame's address (it
+ * survives the call), the interrupted RSP, RIP, RBP and RBX are read from
+ * the frame, and the frame is a signal frame, so the interrupted RIP is
+ * taken as it is rather than as a return address.  DWARF expressions,
+ * since the CPU may have switched stacks: the frame's offsets are those
+ * of struct trap_frame (cr2 at 0, r15 8, rbp 72, rbx 112, rip 144, rsp
+ * 168), DWARF register 3 is RBX, 6 RBP and 16 RIP.
+ */
         .type trap_common, @function
 trap_common:
+        .cfi_startproc simple
+        .cfi_signal_frame
+        /* Until the frame is complete: an outermost frame, not an
+         * undefined CFA, which gdb cannot unwind at all. */
+        .cfi_def_cfa %rsp, 8
+        .cfi_undefined rip
         pushq %rax
         pushq %rbx
         pushq %rcx
@@ -134,6 +157,13 @@ trap_common:
         pushq %r15
         movq %cr2, %rax
         pushq %rax
+        movq %rsp, %rbx
+        /* CFA = *(rbx + 168): DW_CFA_def_cfa_expression, breg3 168, deref */
+        .cfi_escape 0x0f, 0x04, 0x73, 0xa8, 0x01, 0x06
+        /* DW_CFA_expression: rip at rbx + 144, rbp at + 72, rbx at + 112 */
+        .cfi_escape 0x10, 0x10, 0x03, 0x73, 0x90, 0x01
+        .cfi_escape 0x10, 0x06, 0x03, 0x73, 0xc8, 0x00
+        .cfi_escape 0x10, 0x03, 0x03, 0x73, 0xf0, 0x00
         movq %rsp, %rdi
         /* The handler never returns, so the stack need not be restored. */
         andq $-16, %rsp
@@ -142,6 +172,7 @@ trap_common:
 1:      cli
         hlt
         jmp 1b
+        .cfi_endproc
         .size trap_common, . - trap_common
 
 /* The stubs' addresses, indexed by vector, for the IDT (cpu.c). */

@@ -1,10 +1,12 @@
 /*
  * A guest for the gdb tests (tests/kvm/gdb_*.sh), built with -g -O0:
  * compute() calls square() and sets a global, then the guest exits with
- * status 7.  With the argument "loop" it spins in spin() instead, for an
- * interrupt to stop.
+ * status 7.  With the argument "loop" it spins in spin() instead, and with
+ * "sleep" it waits in POLL in doze(), for an interrupt to stop; "divide"
+ * divides by zero in divide(), for a breakpoint in the trap handler.
  */
 #include <tender/guest.h>
+#include <tender/net.h>
 #include <tender/stdio.h>
 #include <tender/string.h>
 
@@ -31,12 +33,38 @@ __attribute__((noinline)) static void spin(void)
     }
 }
 
+__attribute__((noinline)) static void doze(void)
+{
+    for (;;) {
+        uint64_t ready;
+
+        tender_yield(tender_clock_monotonic() + 10000000000ULL, &ready);
+        counter++;
+    }
+}
+
+__attribute__((noinline)) static int divide(int a, int b)
+{
+    return a / b;
+}
+
+static int arg_is(const struct tender_start_info *si, const char *word)
+{
+    return si->argc > 1 && strcmp(si->argv[1], word) == 0;
+}
+
 int tender_app_main(const struct tender_start_info *si)
 {
-    if (si->argc > 1 && strcmp(si->argv[1], "loop") == 0) {
+    if (arg_is(si, "loop")) {
         printf("looping\n");
         spin();
     }
+    if (arg_is(si, "sleep")) {
+        printf("sleeping\n");
+        doze();
+    }
+    if (arg_is(si, "divide"))
+        return divide(si->argc, 0);
     printf("result %d\n", compute(6));
     return 7;
 }

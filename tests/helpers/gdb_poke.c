@@ -128,7 +128,18 @@ static void hostile(void)
     expect("register 999", "p999", "E01");
     expect("write register 999", "P999=00", "E01");
     expect("unknown breakpoint type", "Z9,100000,1", "");
-    expect("unaligned watchpoint", "Z2,100001,4", "E01");
+    expect("empty watchpoint", "Z2,100000,0", "E01");
+    expect("breakpoint outside", "Z0,0,1", "E01");
+    expect("breakpoint in text", "Z0,100000,1", "OK");
+    expect("breakpoint again", "Z0,100000,1", "OK");
+    expect("breakpoint removed", "z0,100000,1", "OK");
+    expect("text restored", "m100000,1", "fc");
+    /* Where debug registers do not fire, a Z1 shares a Z0's byte. */
+    expect("two kinds", "Z0,100000,1", "OK");
+    expect("hardware kind", "Z1,100000,1", "OK");
+    expect("one kind removed", "z0,100000,1", "OK");
+    expect("other kind removed", "z1,100000,1", "OK");
+    expect("text restored again", "m100000,1", "fc");
     expect("xml offset", "qXfer:features:read:target.xml:ffffffff,10", "E01");
     expect("other annex", "qXfer:features:read:x.xml:0,10", "E00");
     expect("garbage command", "\x7f\x01zzz", "");

@@ -1,9 +1,9 @@
 # --dumpcore: a core file for each abnormal stop, named on the stop line,
-# none for a normal exit or without the option.  gdb does not run in the
-# emulated host (with its libraries and Python it would triple the
-# initramfs): each core goes back out on stdout, gzipped and in base64,
-# between "core NAME RIP" and "end" lines, and tests/dumpcore/check-cores
-# reads them with gdb on the build machine (scripts/test runs it).
+# none for a normal exit or without the option.  Each core goes back out
+# on stdout, gzipped and in base64, between "core NAME RIP" and "end"
+# lines, and tests/dumpcore/check-cores reads them with gdb on the build
+# machine (scripts/test runs it): a core must be readable away from the
+# host that wrote it, as a user's would be.
 . ./lib.sh
 mkdir -p cores
 

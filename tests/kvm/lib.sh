@@ -119,7 +119,7 @@ wait_tender() {
 # --- gdb tests: tender --gdb in the background, gdb in batch mode ---
 # scripts/test puts the few Python modules gdb needs to start in ./pyhome.
 if [ -d pyhome ]; then
-    GDB="env PYTHONHOME=$PWD/pyhome /usr/bin/gdb -nx -batch"
+    GDB="env PYTHONHOME=$PWD/pyhome /usr/bin/gdb -nx -batch -data-directory $PWD/pyhome/gdb"
 else
     GDB="/usr/bin/gdb -nx -batch"
 fi

@@ -120,6 +120,24 @@ static struct tender_vm *vm_many_devices(void)
     return vm;
 }
 
+/*
+ * A guest debugged with gdb: the debugger's socket (12) is read, written
+ * with sendto and closed.  Only the pointer's being set matters to the
+ * policy; the stub itself is never reached.
+ */
+static struct gdb_stub *const some_stub = (struct gdb_stub *)&some_stub;
+
+static struct tender_vm *vm_debugged(void)
+{
+    struct tender_vm *vm = vm_tap_and_disk();
+
+    vm->gdb = some_stub;
+    ck_assert_int_eq(
+        vm_sandbox_allow(vm, 12, SANDBOX_READ | SANDBOX_SEND | SANDBOX_CLOSE),
+        0);
+    return vm;
+}
+
 /* Core dumps on: openat on the directory (4), dup3 onto the reserved
  * number (11), pwrite64 on it. */
 static struct tender_vm *vm_dumpcore(void)
@@ -146,14 +164,13 @@ static struct tender_vm *vm_ring(void)
     return vm;
 }
 
-static void build_both(const struct tender_vm *vm, unsigned thread,
+static void build_both(const struct tender_vm *vm, enum sandbox_thread thread,
                        struct filters *f, const char *name)
 {
-    ck_assert_int_eq(sandbox_build_thread(vm, thread, f->own, SANDBOX_MAX_INSNS,
-                                          &f->own_len),
-                     0);
-    ck_assert_int_eq(sandbox_build_libseccomp_thread(
-                         vm, thread, f->lib, SANDBOX_MAX_INSNS, &f->lib_len),
+    ck_assert_int_eq(
+        sandbox_build(vm, thread, f->own, SANDBOX_MAX_INSNS, &f->own_len), 0);
+    ck_assert_int_eq(sandbox_build_libseccomp(vm, thread, f->lib,
+                                              SANDBOX_MAX_INSNS, &f->lib_len),
                      0);
     printf("sandbox judge: %s: sandbox.c %zu instructions, libseccomp %zu\n",
            name, f->own_len, f->lib_len);
@@ -188,6 +205,12 @@ static void second_args(struct values *s)
     add_value(s, 11 | DIRTY);
     add_value(s, 12);
     add_value(s, KVM_SET_REGS);
+    add_value(s, KVM_GET_SREGS);
+    add_value(s, KVM_SET_SREGS);
+    add_value(s, KVM_GET_FPU);
+    add_value(s, KVM_SET_GUEST_DEBUG);
+    add_value(s, KVM_SET_GUEST_DEBUG | DIRTY);
+    add_value(s, KVM_SET_FPU);
 }
 
 static void third_args(struct values *s)
@@ -202,8 +225,12 @@ static void third_args(struct values *s)
     add_value(s, DUMPCORE_OPEN_FLAGS | DIRTY);
     add_value(s, DUMPCORE_OPEN_FLAGS & ~O_EXCL);
     add_value(s, O_RDONLY | O_CLOEXEC);
-    /* tgkill's signal: vm_ring's kick signal, with a dirty upper half,
-     * and another. */
+    /* mprotect's protections for a breakpoint, and executable ones. */
+    add_value(s, PROT_READ);
+    add_value(s, PROT_READ | PROT_WRITE | DIRTY);
+    add_value(s, PROT_READ | PROT_EXEC);
+    add_value(s, PROT_READ | PROT_WRITE | PROT_EXEC);
+    /* tgkill's signal: vm_ring's kick signal, dirty, and another. */
     add_value(s, 36);
     add_value(s, 36 | DIRTY);
     add_value(s, 9);
@@ -269,8 +296,8 @@ static void judge_one(const struct filters *f, const struct seccomp_data *d,
 }
 
 /* Every syscall number, caller and argument triple, for one VM's thread. */
-static void judge_thread(const struct tender_vm *vm, unsigned thread,
-                         const char *name)
+static void judge(const struct tender_vm *vm, enum sandbox_thread thread,
+                  const char *name)
 {
     static struct filters f;
     static struct values a0, a1, a2;
@@ -307,44 +334,116 @@ static void judge_thread(const struct tender_vm *vm, unsigned thread,
                   name, t.differ, t.verdicts, t.first);
 }
 
-static void judge(const struct tender_vm *vm, const char *name)
-{
-    judge_thread(vm, SANDBOX_THREAD_VCPU, name);
-}
-
-START_TEST(judge_ring_vcpu)
-{
-    judge(vm_ring(), "the ring, vCPU thread");
-}
-END_TEST
-
-START_TEST(judge_ring_io)
-{
-    judge_thread(vm_ring(), SANDBOX_THREAD_IO, "the ring, I/O thread");
-}
-END_TEST
-
 START_TEST(judge_tap_and_disk)
 {
-    judge(vm_tap_and_disk(), "a tap, a disk");
+    judge(vm_tap_and_disk(), SANDBOX_VCPU_THREAD, "a tap, a disk");
 }
 END_TEST
 
 START_TEST(judge_dumpcore)
 {
-    judge(vm_dumpcore(), "dumpcore");
+    judge(vm_dumpcore(), SANDBOX_VCPU_THREAD, "dumpcore");
 }
 END_TEST
 
 START_TEST(judge_no_devices)
 {
-    judge(vm_no_devices(), "no device");
+    judge(vm_no_devices(), SANDBOX_VCPU_THREAD, "no device");
 }
 END_TEST
 
 START_TEST(judge_many_devices)
 {
-    judge(vm_many_devices(), "200 descriptors");
+    judge(vm_many_devices(), SANDBOX_VCPU_THREAD, "130 descriptors");
+}
+END_TEST
+
+START_TEST(judge_debugged)
+{
+    judge(vm_debugged(), SANDBOX_VCPU_THREAD, "debugged with gdb");
+}
+END_TEST
+
+START_TEST(judge_gdb_watcher)
+{
+    judge(vm_debugged(), SANDBOX_GDB_WATCHER, "gdb's watcher");
+}
+END_TEST
+
+START_TEST(judge_ring_vcpu)
+{
+    judge(vm_ring(), SANDBOX_VCPU_THREAD, "the ring, vCPU thread");
+}
+END_TEST
+
+START_TEST(judge_ring_io)
+{
+    judge(vm_ring(), SANDBOX_RING_IO, "the ring, I/O thread");
+}
+END_TEST
+
+/* The interpreted verdict of filter f on one call. */
+static uint32_t verdict(const struct filters *f, long nr, uint64_t a0,
+                        uint64_t a1, uint64_t a2)
+{
+    struct seccomp_data d;
+    uint32_t ret = 0;
+
+    memset(&d, 0, sizeof(d));
+    d.arch = AUDIT_ARCH_X86_64;
+    d.nr = (int)nr;
+    d.args[0] = a0;
+    d.args[1] = a1;
+    d.args[2] = a2;
+    ck_assert_int_eq(bpf_run(f->own, f->own_len, &d, &ret), 0);
+    return ret;
+}
+
+/*
+ * What gdb needs is allowed to a debugged guest's vCPU thread and to no
+ * other: the default filter stays as it was.
+ */
+START_TEST(gdb_rules_only_when_debugged)
+{
+    static struct filters plain, debugged;
+    static const struct {
+        long nr;
+        uint64_t a0, a1, a2;
+    } gdb_calls[] = {
+        {SYS_sendto, 12, 0, 0},
+        {SYS_close, 12, 0, 0},
+        {SYS_read, 12, 0, 0},
+        {SYS_ioctl, 7, KVM_GET_REGS, 0},
+        {SYS_ioctl, 7, KVM_SET_GUEST_DEBUG, 0},
+        {SYS_ioctl, 7, KVM_GET_FPU, 0},
+        {SYS_futex, 0, 0, 0},
+        {SYS_mprotect, 0, 0, PROT_READ},
+        {SYS_mprotect, 0, 0, PROT_READ | PROT_WRITE},
+    };
+
+    build_both(vm_tap_and_disk(), SANDBOX_VCPU_THREAD, &plain, "plain");
+    build_both(vm_debugged(), SANDBOX_VCPU_THREAD, &debugged, "debugged");
+    for (size_t i = 0; i < sizeof(gdb_calls) / sizeof(gdb_calls[0]); i++) {
+        ck_assert_uint_eq(verdict(&plain, gdb_calls[i].nr, gdb_calls[i].a0,
+                                  gdb_calls[i].a1, gdb_calls[i].a2),
+                          SECCOMP_RET_KILL_PROCESS);
+        ck_assert_uint_eq(verdict(&debugged, gdb_calls[i].nr, gdb_calls[i].a0,
+                                  gdb_calls[i].a1, gdb_calls[i].a2),
+                          SECCOMP_RET_ALLOW);
+    }
+    /* Never executable, never another descriptor, never another vCPU
+     * request, even debugged. */
+    ck_assert_uint_eq(
+        verdict(&debugged, SYS_mprotect, 0, 0, PROT_READ | PROT_EXEC),
+        SECCOMP_RET_KILL_PROCESS);
+    ck_assert_uint_eq(verdict(&debugged, SYS_sendto, 5, 0, 0),
+                      SECCOMP_RET_KILL_PROCESS);
+    ck_assert_uint_eq(verdict(&debugged, SYS_close, 6, 0, 0),
+                      SECCOMP_RET_KILL_PROCESS);
+    ck_assert_uint_eq(verdict(&debugged, SYS_ioctl, 7, KVM_SET_FPU, 0),
+                      SECCOMP_RET_KILL_PROCESS);
+    ck_assert_uint_eq(verdict(&debugged, SYS_ioctl, 7, KVM_RUN, 0),
+                      SECCOMP_RET_ALLOW);
 }
 END_TEST
 
@@ -453,7 +552,7 @@ START_TEST(kernel_sample)
     struct seccomp_data d;
     size_t n = sizeof(sample) / sizeof(sample[0]);
 
-    build_both(vm, SANDBOX_THREAD_VCPU, &f, "a tap, a disk");
+    build_both(vm, SANDBOX_VCPU_THREAD, &f, "a tap, a disk");
     memset(&d, 0, sizeof(d));
     d.arch = AUDIT_ARCH_X86_64;
     /* ppoll with no descriptor and a zero timeout returns at once. */
@@ -485,8 +584,11 @@ static Suite *sandbox_judge_suite(void)
     tcase_add_test(tc, judge_no_devices);
     tcase_add_test(tc, judge_many_devices);
     tcase_add_test(tc, judge_dumpcore);
+    tcase_add_test(tc, judge_debugged);
+    tcase_add_test(tc, judge_gdb_watcher);
     tcase_add_test(tc, judge_ring_vcpu);
     tcase_add_test(tc, judge_ring_io);
+    tcase_add_test(tc, gdb_rules_only_when_debugged);
     suite_add_tcase(s, tc);
     tc = tcase_create("kernel");
     tcase_add_test(tc, kernel_sample);

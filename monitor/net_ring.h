@@ -47,8 +47,8 @@ struct net_ring {
     struct net_ring_dev dev[HVT_MFT_MAX_ENTRIES];
     uint8_t *rx_buf; /* a frame is read here whole, then copied out */
     size_t rx_size;
-    int bad_logged;               /* in a run of bad writes, already reported */
-    int final_pass;               /* serving what a stopped guest left queued */
+    int bad_logged; /* in a run of bad writes, already reported */
+    int final_pass; /* serving what a stopped guest left queued */
     atomic_int stop;
     atomic_int ready; /* 1 once the thread is confined, -1 if it failed */
     atomic_int done;

@@ -27,8 +27,9 @@
 #     stop                        SIGTERM the tender
 #     exits                       KVM's exit counters (debugfs): the first
 #                                 reads them, the second says how many VM
-#                                 exits, and how many of them reached the
-#                                 tender (I/O exits), there were between
+#                                 exits, and how many of them were I/O
+#                                 exits (hypercalls and ring kicks), there
+#                                 were between
 #
 # Output: the tender's stdout on stdout, its stderr on stderr, and lines
 # "compat: ..." on stderr for what the host did (the ping summaries, a
@@ -199,7 +200,7 @@ count_exits() {
         return
     fi
     set -- $exits_from
-    say "exits: $((e - $1)) VM exits, $((i - $2)) to the tender"
+    say "exits: $((e - $1)) VM exits, $((i - $2)) I/O exits"
     exits_from=
 }
 

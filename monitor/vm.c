@@ -658,6 +658,13 @@ void vm_log(const struct tender_vm *vm, const char *fmt, ...)
 static int sandbox_allow(struct tender_vm *vm, int fd, unsigned ops,
                          unsigned owners)
 {
+    /* A tap that both threads use the same way is one entry. */
+    for (int i = 0; i < vm->n_sandbox_fds; i++)
+        if (vm->sandbox_fd[i].fd == fd && vm->sandbox_fd[i].ops == ops &&
+            !(vm->sandbox_fd[i].owners & owners)) {
+            vm->sandbox_fd[i].owners |= owners;
+            return 0;
+        }
     if (vm->n_sandbox_fds >= VM_MAX_SANDBOX_FDS)
         return -1;
     vm->sandbox_fd[vm->n_sandbox_fds].fd = fd;

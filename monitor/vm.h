@@ -16,7 +16,7 @@
 #include "tender.h"
 
 #define VM_MAX_POLL_FDS 64
-#define VM_MAX_SANDBOX_FDS 200
+#define VM_MAX_SANDBOX_FDS 130
 #define VM_MAX_MODULES 8
 
 /* What a hypercall handler tells the vCPU loop. */

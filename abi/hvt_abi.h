@@ -42,12 +42,60 @@ enum hvt_hypercall {
 enum hvt_result { HVT_OK = 0, HVT_AGAIN = 1, HVT_EINVAL = 2, HVT_EUNSPEC = 3 };
 
 /*
- * Feature bits in boot_info.host_features.  Bit 0 belongs to hvt's network
- * ring, which tender does not offer.  Bits from 16 up are tender's own
- * extensions and are never set by other hvt tenders.
+ * Feature bits in boot_info.host_features.  Bit 0 is hvt's network ring
+ * (struct hvt_ring below), offered when the guest has a network device.
+ * Bits from 16 up are tender's own extensions and are never set by other
+ * hvt tenders.
  */
 #define HVT_FEATURE_RING_IO (1U << 0)
 #define TENDER_FEATURE_BLOCK_FLUSH (1U << 16)
+
+/*
+ * The network ring (RING_IO, feature bit 0), as Solo5's hvt tender lays it
+ * out (docs/abi.md, "The network ring").  It sits at boot_info.net_ring_gpa,
+ * in the 2 MiB just above mem_size.  The guest produces entries (ent_tail)
+ * and consumes commits (com_head); the tender consumes entries (ent_head),
+ * produces commits (com_tail) and sets needs_kick before it sleeps, after
+ * which the guest must OUT any 32-bit value to HVT_RING_KICK_PIO.  Indices
+ * run freely over 32 bits; slot = index & HVT_RING_MASK.  A NET_WRITE entry
+ * gets no commit; a NET_READ entry gets exactly one.
+ */
+#define HVT_RING_SIZE 1024
+#define HVT_RING_MASK (HVT_RING_SIZE - 1)
+#define HVT_RING_BUF_SIZE 2048 /* the longest frame a ring NET_WRITE takes */
+#define HVT_RING_REGION_SIZE (2ULL << 20) /* the ring, rounded to a page */
+
+enum hvt_ring_op { HVT_RING_OP_NET_WRITE = 1, HVT_RING_OP_NET_READ = 2 };
+
+struct hvt_ring_entry { /* written by the guest */
+    uint32_t op;
+    uint32_t handle;
+    uint64_t data_gpa;
+    uint32_t len;
+    uint32_t id;
+    uint64_t reserved;
+};
+
+struct hvt_ring_commit { /* written by the tender */
+    uint32_t id;
+    int32_t ret;
+    uint32_t len;
+    uint32_t reserved;
+};
+
+struct hvt_ring {
+    /* Written by the guest only (its own 64-byte line). */
+    uint32_t ent_tail;
+    uint32_t com_head;
+    uint8_t pad0[56];
+    /* Written by the tender only. */
+    uint32_t ent_head;
+    uint32_t com_tail;
+    uint32_t needs_kick;
+    uint8_t pad1[52];
+    struct hvt_ring_entry entries[HVT_RING_SIZE];
+    struct hvt_ring_commit commits[HVT_RING_SIZE];
+};
 
 /* Exit status 255 is an abort; statuses above 255 are reserved. */
 #define HVT_EXIT_ABORT 255
@@ -327,5 +375,20 @@ HVT_ABI_CHECK(struct hvt_mft_entry, host_private, 88);
 HVT_ABI_CHECK(struct hvt_mft_entry, attached, 96);
 _Static_assert(sizeof(struct hvt_mft) == 8, "manifest header size");
 HVT_ABI_CHECK(struct hvt_mft, e, 8);
+
+_Static_assert(sizeof(struct hvt_ring_entry) == 32, "ring entry size");
+_Static_assert(sizeof(struct hvt_ring_commit) == 16, "ring commit size");
+HVT_ABI_CHECK(struct hvt_ring_entry, data_gpa, 8);
+HVT_ABI_CHECK(struct hvt_ring_entry, len, 16);
+HVT_ABI_CHECK(struct hvt_ring_entry, id, 20);
+HVT_ABI_CHECK(struct hvt_ring, com_head, 4);
+HVT_ABI_CHECK(struct hvt_ring, ent_head, 64);
+HVT_ABI_CHECK(struct hvt_ring, com_tail, 68);
+HVT_ABI_CHECK(struct hvt_ring, needs_kick, 72);
+HVT_ABI_CHECK(struct hvt_ring, entries, 128);
+HVT_ABI_CHECK(struct hvt_ring, commits, 128 + 32 * HVT_RING_SIZE);
+_Static_assert(sizeof(struct hvt_ring) == 128 + 48 * HVT_RING_SIZE,
+               "ring size");
+_Static_assert(sizeof(struct hvt_ring) <= HVT_RING_REGION_SIZE, "ring region");
 
 #endif /* TENDER_HVT_ABI_H */

@@ -116,7 +116,8 @@ static int stop_signal(const struct tender_vm *vm)
     if (vm->exit.reason == TENDER_STOP_REQUESTED)
         return SIGTERM;
     if (vm->exit.reason == TENDER_STOP_BAD_IO ||
-        vm->exit.reason == TENDER_STOP_BAD_HYPERCALL)
+        vm->exit.reason == TENDER_STOP_BAD_HYPERCALL ||
+        vm->exit.reason == TENDER_STOP_BAD_RING)
         return SIGSYS;
     if (vm->exit.reason == TENDER_STOP_HALT && !vm->core.have_frame)
         return SIGABRT;

@@ -58,6 +58,15 @@ void tender_exit_describe(const struct tender_exit *e, char *buf, size_t len)
     case TENDER_STOP_DEBUGGER:
         snprintf(buf, len, "guest killed by the debugger (rip=0x%llx)", rip);
         break;
+    case TENDER_STOP_BAD_RING:
+        snprintf(buf, len,
+                 "guest stopped: it broke the network ring's protocol "
+                 "(%s, rip=0x%llx)",
+                 d >> 32 == 1 ? "ent_tail more than 1024 entries ahead"
+                              : "com_head ahead of com_tail or too far "
+                                "behind",
+                 rip);
+        break;
     case TENDER_STOP_REQUESTED:
     default:
         snprintf(buf, len, "guest stopped on request (rip=0x%llx)", rip);

@@ -40,6 +40,9 @@ static const char usage[] =
     " (default 512)\n"
     "  --hugepages                back guest memory with transparent huge "
     "pages\n"
+    "  --no-net-ring              do not offer the network ring (RING_IO):"
+    " one\n"
+    "                             hypercall per frame\n"
     "  --dumpcore[=DIR]           on an abnormal stop, write an ELF core"
     " file\n"
     "                             DIR/core.NAME.PID (default DIR: .)\n"
@@ -93,6 +96,7 @@ static int exit_status(const struct tender_exit *e)
         return e->status;
     case TENDER_STOP_BAD_IO:
     case TENDER_STOP_BAD_HYPERCALL:
+    case TENDER_STOP_BAD_RING:
         return EXIT_BAD_IO;
     case TENDER_STOP_BAD_MMIO:
         return EXIT_BAD_MMIO;

@@ -14,6 +14,11 @@ struct tender_module {
     const char *usage; /* lines for --help describing the options, or NULL */
     int (*attach)(struct tender_vm *vm, void **state, struct tender_error *err);
     void (*detach)(struct tender_vm *vm, void *state);
+    /* Optional: just before the guest's first instruction (before the
+     * sandbox), and once it has stopped (maybe inside the sandbox). */
+    int (*run_start)(struct tender_vm *vm, void *state,
+                     struct tender_error *err);
+    void (*run_end)(struct tender_vm *vm, void *state);
 };
 
 /* The modules, in attach order; NULL-terminated (modules.c). */

@@ -45,6 +45,7 @@
 #include "manifest.h"
 #include "dev_args.h"
 #include "module.h"
+#include "net_ring.h"
 #include "number.h"
 
 /* <net/if.h> clashes with <linux/if.h>: declare the one call we need. */
@@ -68,6 +69,7 @@ struct net_dev {
 /* Indexed by handle, that is by manifest entry. */
 struct net_state {
     struct net_dev dev[HVT_MFT_MAX_ENTRIES];
+    struct net_ring *ring; /* NULL: no ring (no network device) */
 };
 
 static const char *const net_option_keys[] = {"net", "net-mac", NULL};
@@ -412,7 +414,10 @@ static void net_detach(struct tender_vm *vm, void *state)
 {
     struct net_state *st = state;
 
-    (void)vm;
+    /* The ring's thread first: it uses the taps. */
+    net_ring_destroy(st->ring);
+    if (vm->ring == st->ring)
+        vm->ring = NULL;
     for (int h = 0; h < HVT_MFT_MAX_ENTRIES; h++) {
         if (st->dev[h].fd >= 0 && st->dev[h].owns_fd)
             close(st->dev[h].fd);
@@ -420,6 +425,9 @@ static void net_detach(struct tender_vm *vm, void *state)
     }
     free(st);
 }
+
+static int attach_ring(struct tender_vm *vm, struct net_state *st,
+                       struct tender_error *err);
 
 static int net_attach(struct tender_vm *vm, void **state,
                       struct tender_error *err)
@@ -455,7 +463,51 @@ static int net_attach(struct tender_vm *vm, void **state,
                               st) < 0)
         return tnd_fail(err, TENDER_E_STATE,
                         "the network hypercalls are already taken");
+    return attach_ring(vm, st, err);
+}
+
+/*
+ * The ring (net_ring.c), when vm.c reserved its memory: it sees the same
+ * taps, and reads into a buffer of its own, as long as the longest.
+ */
+static int attach_ring(struct tender_vm *vm, struct net_state *st,
+                       struct tender_error *err)
+{
+    struct net_ring_dev devs[HVT_MFT_MAX_ENTRIES];
+    size_t rx_size = 0;
+
+    for (int h = 0; h < HVT_MFT_MAX_ENTRIES; h++) {
+        devs[h].fd = st->dev[h].fd;
+        devs[h].max_frame = st->dev[h].max_frame;
+        devs[h].read_failing = devs[h].write_failing = 0;
+        devs[h].name = st->dev[h].name;
+        devs[h].ifname = st->dev[h].ifname;
+        if (st->dev[h].fd >= 0 && st->dev[h].rx_size > rx_size)
+            rx_size = st->dev[h].rx_size;
+    }
+    if (rx_size == 0)
+        return 0;
+    if (net_ring_create(vm, devs, rx_size, &st->ring, err) < 0)
+        return -1;
+    vm->ring = st->ring;
     return 0;
+}
+
+static int net_run_start(struct tender_vm *vm, void *state,
+                         struct tender_error *err)
+{
+    struct net_state *st = state;
+
+    (void)vm;
+    return net_ring_start(st->ring, err);
+}
+
+static void net_run_end(struct tender_vm *vm, void *state)
+{
+    struct net_state *st = state;
+
+    (void)vm;
+    net_ring_stop(st->ring);
 }
 
 const struct tender_module tender_module_net = {
@@ -469,4 +521,6 @@ const struct tender_module tender_module_net = {
              " (default: random, local)\n",
     .attach = net_attach,
     .detach = net_detach,
+    .run_start = net_run_start,
+    .run_end = net_run_end,
 };

@@ -109,10 +109,11 @@ static void emit_pinned(struct bpf_buf *b, const struct sandbox_rule *r)
 /* A syscall no descriptor of this VM may use gets no block: the final
  * kill covers it. */
 static void emit_vm_fds(struct bpf_buf *b, const struct tender_vm *vm,
+                        enum sandbox_thread thread,
                         const struct sandbox_rule *r)
 {
     int fds[SANDBOX_MAX_FDS_PER_OP];
-    size_t n = sandbox_fds_for(vm, r->op, fds, SANDBOX_MAX_FDS_PER_OP);
+    size_t n = sandbox_fds_for(vm, thread, r->op, fds, SANDBOX_MAX_FDS_PER_OP);
 
     if (n == 0)
         return;
@@ -150,8 +151,19 @@ static void emit_core(struct bpf_buf *b, const struct tender_vm *vm,
     emit_reload_nr(b);
 }
 
-static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
+/* The VM's kick signal as argument arg. */
+static void emit_kick(struct bpf_buf *b, const struct tender_vm *vm,
                       const struct sandbox_rule *r)
+{
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 4);
+    emit(b, BPF_LD | BPF_W | BPF_ABS, ARG(r->arg), 0, 0);
+    emit(b, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)vm->kick_signal, 0, 1);
+    emit_ret(b, SECCOMP_RET_ALLOW);
+    emit_reload_nr(b);
+}
+
+static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
+                      enum sandbox_thread thread, const struct sandbox_rule *r)
 {
     if (!sandbox_rule_applies(vm, r))
         return;
@@ -163,7 +175,10 @@ static void emit_rule(struct bpf_buf *b, const struct tender_vm *vm,
         emit_pinned(b, r);
         break;
     case SANDBOX_VM_FDS:
-        emit_vm_fds(b, vm, r);
+        emit_vm_fds(b, vm, thread, r);
+        break;
+    case SANDBOX_KICK:
+        emit_kick(b, vm, r);
         break;
     case SANDBOX_VCPU_IOCTL:
         emit_vcpu_ioctl(b, vm, r);
@@ -187,7 +202,7 @@ int sandbox_build(const struct tender_vm *vm, enum sandbox_thread thread,
     emit_ret(&b, SECCOMP_RET_KILL_PROCESS);
     emit(&b, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
     for (size_t i = 0; i < n; i++)
-        emit_rule(&b, vm, &rules[i]);
+        emit_rule(&b, vm, thread, &rules[i]);
     emit_ret(&b, SECCOMP_RET_KILL_PROCESS);
     if (b.overflow)
         return -1;

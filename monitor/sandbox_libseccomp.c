@@ -44,10 +44,10 @@ static int allow(scmp_filter_ctx ctx, int nr, unsigned n,
 }
 
 static int add_vm_fds(scmp_filter_ctx ctx, const struct tender_vm *vm,
-                      const struct sandbox_rule *r)
+                      enum sandbox_thread thread, const struct sandbox_rule *r)
 {
     int fds[SANDBOX_MAX_FDS_PER_OP];
-    size_t n = sandbox_fds_for(vm, r->op, fds, SANDBOX_MAX_FDS_PER_OP);
+    size_t n = sandbox_fds_for(vm, thread, r->op, fds, SANDBOX_MAX_FDS_PER_OP);
 
     for (size_t i = 0; i < n; i++) {
         struct scmp_arg_cmp fd = low32_eq(0, (uint32_t)fds[i]);
@@ -59,7 +59,7 @@ static int add_vm_fds(scmp_filter_ctx ctx, const struct tender_vm *vm,
 }
 
 static int add_rule(scmp_filter_ctx ctx, const struct tender_vm *vm,
-                    const struct sandbox_rule *r)
+                    enum sandbox_thread thread, const struct sandbox_rule *r)
 {
     struct scmp_arg_cmp cmp[2];
 
@@ -72,7 +72,10 @@ static int add_rule(scmp_filter_ctx ctx, const struct tender_vm *vm,
         cmp[0] = low32_eq(r->arg, r->value);
         return allow(ctx, r->nr, 1, cmp);
     case SANDBOX_VM_FDS:
-        return add_vm_fds(ctx, vm, r);
+        return add_vm_fds(ctx, vm, thread, r);
+    case SANDBOX_KICK:
+        cmp[0] = low32_eq(r->arg, (uint32_t)vm->kick_signal);
+        return allow(ctx, r->nr, 1, cmp);
     case SANDBOX_VCPU_IOCTL:
         cmp[0] = low32_eq(0, (uint32_t)vm->vcpu_fd);
         cmp[1] = low32_eq(1, r->value);
@@ -103,7 +106,7 @@ static int add_policy(scmp_filter_ctx ctx, const struct tender_vm *vm,
         0)
         return -1;
     for (size_t i = 0; i < n; i++)
-        if (add_rule(ctx, vm, &rules[i]) < 0)
+        if (add_rule(ctx, vm, thread, &rules[i]) < 0)
             return -1;
     return 0;
 }

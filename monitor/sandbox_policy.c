@@ -137,11 +137,40 @@ static const struct sandbox_rule watcher_rules[] = {
      .value = MADV_DONTNEED},
 };
 
+/*
+ * The network ring's I/O thread: the taps and the kick's eventfd (read),
+ * the taps and standard error (write), the C library's locks, the stop
+ * request it sends the vCPU thread when the guest breaks the ring's
+ * protocol (a raw tgkill, with the VM's kick signal only), its clock (the
+ * vDSO's fallback), and a detached thread's exit (see the vCPU's rules).
+ */
+static const struct sandbox_rule ring_rules[] = {
+    {.nr = SYS_read, .kind = SANDBOX_VM_FDS, .op = SANDBOX_READ},
+    {.nr = SYS_write, .kind = SANDBOX_VM_FDS, .op = SANDBOX_WRITE},
+    {.nr = SYS_futex, .kind = SANDBOX_ANY},
+    {.nr = SYS_tgkill, .kind = SANDBOX_KICK, .arg = 2},
+    {.nr = SYS_clock_gettime, .kind = SANDBOX_ANY},
+    {.nr = SYS_exit, .kind = SANDBOX_ANY},
+    {.nr = SYS_munmap, .kind = SANDBOX_ANY},
+    {.nr = SYS_rt_sigprocmask,
+     .kind = SANDBOX_PINNED,
+     .arg = 0,
+     .value = SIG_BLOCK},
+    {.nr = SYS_madvise,
+     .kind = SANDBOX_PINNED,
+     .arg = 2,
+     .value = MADV_DONTNEED},
+};
+
 const struct sandbox_rule *sandbox_rules(enum sandbox_thread t, size_t *n)
 {
     if (t == SANDBOX_GDB_WATCHER) {
         *n = sizeof(watcher_rules) / sizeof(watcher_rules[0]);
         return watcher_rules;
+    }
+    if (t == SANDBOX_RING_IO) {
+        *n = sizeof(ring_rules) / sizeof(ring_rules[0]);
+        return ring_rules;
     }
     *n = sizeof(vcpu_rules) / sizeof(vcpu_rules[0]);
     return vcpu_rules;
@@ -161,18 +190,21 @@ int sandbox_core_fd_for(const struct tender_vm *vm,
     return r->core_fd == SANDBOX_CORE_DIR ? vm->core.dir_fd : vm->core.slot_fd;
 }
 
-size_t sandbox_fds_for(const struct tender_vm *vm, unsigned op, int *fds,
-                       size_t max)
+size_t sandbox_fds_for(const struct tender_vm *vm, enum sandbox_thread t,
+                       unsigned op, int *fds, size_t max)
 {
+    unsigned owner = t == SANDBOX_RING_IO ? SANDBOX_FD_RING : SANDBOX_FD_VCPU;
     size_t n = 0;
 
-    /* The console and the closing line. */
-    if (op == SANDBOX_WRITE && max >= 2) {
+    /* The console and the closing line; the ring's log lines. */
+    if (op == SANDBOX_WRITE && t != SANDBOX_RING_IO && max >= 2) {
         fds[n++] = STDOUT_FILENO;
+        fds[n++] = STDERR_FILENO;
+    } else if (op == SANDBOX_WRITE && max >= 1) {
         fds[n++] = STDERR_FILENO;
     }
     for (int i = 0; i < vm->n_sandbox_fds && n < max; i++)
-        if (vm->sandbox_fd[i].ops & op)
+        if ((vm->sandbox_fd[i].ops & op) && (vm->sandbox_fd[i].owners & owner))
             fds[n++] = vm->sandbox_fd[i].fd;
     return n;
 }

@@ -1,6 +1,7 @@
 /*
  * The sandbox's policy, in one place: what a VM's vCPU thread may do once
- * confined, and what the gdb stub's watcher thread may do.  Both filter
+ * confined, what the gdb stub's watcher thread may do, and what the
+ * network ring's I/O thread (net_ring.c) may do.  Both filter
  * generators read it, sandbox.c's own and sandbox_libseccomp.c's, so the
  * two cannot drift.
  *
@@ -31,13 +32,17 @@ enum sandbox_rule_kind {
      * VM's core descriptor core_fd and argument 2 equal to value.
      * Without core dumps the rule adds nothing to the filter.
      */
-    SANDBOX_CORE
+    SANDBOX_CORE,
+    /* Only with argument arg equal to the VM's kick signal (the stop
+     * request that the ring's I/O thread sends the vCPU thread). */
+    SANDBOX_KICK
 };
 
 /* Whose rules: each thread that runs confined has its own filter. */
 enum sandbox_thread {
     SANDBOX_VCPU_THREAD, /* the guest's vCPU */
-    SANDBOX_GDB_WATCHER  /* gdb_stub.c's watcher, while a debugger is on */
+    SANDBOX_GDB_WATCHER, /* gdb_stub.c's watcher, while a debugger is on */
+    SANDBOX_RING_IO      /* net_ring.c's I/O thread, with a network ring */
 };
 
 /* When a rule counts: always, or only for a guest debugged with gdb. */
@@ -66,12 +71,12 @@ int sandbox_rule_applies(const struct tender_vm *vm,
                          const struct sandbox_rule *r);
 
 /*
- * The descriptors of vm that may be used with operation op (standard
- * output and error too for SANDBOX_WRITE), at most max of them, into fds;
- * returns how many.
+ * The descriptors of vm that thread t may use with operation op (for
+ * SANDBOX_WRITE also standard error, and standard output for the vCPU
+ * thread), at most max of them, into fds; returns how many.
  */
-size_t sandbox_fds_for(const struct tender_vm *vm, unsigned op, int *fds,
-                       size_t max);
+size_t sandbox_fds_for(const struct tender_vm *vm, enum sandbox_thread t,
+                       unsigned op, int *fds, size_t max);
 
 /* SANDBOX_CORE: the VM's descriptor for rule r, or -1 (no core dumps). */
 int sandbox_core_fd_for(const struct tender_vm *vm,

@@ -48,7 +48,8 @@ enum tender_stop {
     TENDER_STOP_MEM_FAULT,     /* a write to memory the host maps read-only */
     TENDER_STOP_KVM_ERROR, /* internal error, failed entry or unknown exit */
     TENDER_STOP_REQUESTED, /* tender_vm_request_stop() was called */
-    TENDER_STOP_DEBUGGER   /* the debugger (gdb's kill) ended the guest */
+    TENDER_STOP_DEBUGGER,  /* the debugger (gdb's kill) ended the guest */
+    TENDER_STOP_BAD_RING   /* the guest broke the network ring's protocol */
 };
 
 #define TENDER_CORE_PATH_MAX 512
@@ -75,9 +76,9 @@ typedef void (*tender_console_fn)(void *opaque, const char *data, size_t len);
 /*
  * Receives one line (no newline) about something the guest cannot be
  * told in full, such as the host error behind an EUNSPEC.  Runs on the
- * vCPU thread, inside the sandbox when it is on: it may only use memory
- * and write() to standard output or error.  Must not call back into the
- * VM.
+ * vCPU thread or the network ring's I/O thread, inside the sandbox when it
+ * is on: it may only use memory and write() to standard error (the vCPU
+ * thread: also standard output).  Must not call back into the VM.
  */
 typedef void (*tender_log_fn)(void *opaque, const char *line);
 
@@ -147,6 +148,13 @@ struct tender_config {
      */
     int gdb;
     int gdb_fd;
+    /*
+     * Non-zero: do not offer hvt's network ring (RING_IO, docs/abi.md
+     * "The network ring") to a guest with a network device: it then gets
+     * all of its memory and moves every frame with a hypercall.  For
+     * comparing the two paths; 0 (the default) offers the ring.
+     */
+    int no_net_ring;
 };
 
 struct tender_vm;

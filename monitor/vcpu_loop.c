@@ -166,7 +166,12 @@ int vcpu_loop(struct tender_vm *vm, struct tender_error *err)
         return rc < 0 ? -1 : 0;
     for (;;) {
         if (vm->stop_requested) {
-            stop(vm, TENDER_STOP_REQUESTED, 0);
+            /* The ring's I/O thread asks for a stop only for a guest
+             * that broke the ring's protocol. */
+            if (atomic_load(&vm->ring_fault))
+                stop(vm, TENDER_STOP_BAD_RING, vm->ring_fault_detail);
+            else
+                stop(vm, TENDER_STOP_REQUESTED, 0);
             return 0;
         }
         if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,6 +82,22 @@ static int check_mem_size(uint64_t size, struct tender_error *err)
     return 0;
 }
 
+static int add_memory_slot(struct tender_vm *vm, uint32_t slot, uint64_t gpa,
+                           uint64_t size, struct tender_error *err)
+{
+    struct kvm_userspace_memory_region region;
+
+    memset(&region, 0, sizeof(region));
+    region.slot = slot;
+    region.guest_phys_addr = gpa;
+    region.memory_size = size;
+    region.userspace_addr = (uint64_t)(uintptr_t)(vm->mem.base + gpa);
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+        return tnd_fail_errno(err, TENDER_E_KVM, errno,
+                              "KVM_SET_USER_MEMORY_REGION");
+    return 0;
+}
+
 /*
  * Guest memory is reserved, not committed: MAP_NORESERVE and no touching,
  * so a 4 GiB guest costs what it uses and nothing more.
@@ -88,10 +105,14 @@ static int check_mem_size(uint64_t size, struct tender_error *err)
 static int create_memory(struct tender_vm *vm, uint64_t size, int hugepages,
                          struct tender_error *err)
 {
-    struct kvm_userspace_memory_region region;
+    /* Room for the network ring above the guest's memory too, in case
+     * the image turns out to have a network device (reserve_ring). */
+    uint64_t map_size = size + HVT_RING_REGION_SIZE > HVT_GUEST_MAX_MEM
+                            ? HVT_GUEST_MAX_MEM
+                            : size + HVT_RING_REGION_SIZE;
     void *p;
 
-    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+    p = mmap(NULL, map_size, PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return tnd_fail_errno(err, TENDER_E_SYSTEM, errno,
@@ -99,18 +120,45 @@ static int create_memory(struct tender_vm *vm, uint64_t size, int hugepages,
                               (unsigned long long)(size >> 20));
     vm->mem.base = p;
     vm->mem.size = size;
+    vm->map_size = map_size;
+    vm->backed_size = size;
     /* Without huge pages a guest's touch costs 4 KiB, not 2 MiB.  Only
      * advice: a host without THP has nothing to turn off. */
     if (!hugepages)
-        madvise(p, size, MADV_NOHUGEPAGE);
-    memset(&region, 0, sizeof(region));
-    region.slot = 0;
-    region.guest_phys_addr = 0;
-    region.memory_size = size;
-    region.userspace_addr = (uint64_t)(uintptr_t)p;
-    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-        return tnd_fail_errno(err, TENDER_E_KVM, errno,
-                              "KVM_SET_USER_MEMORY_REGION");
+        madvise(p, map_size, MADV_NOHUGEPAGE);
+    return add_memory_slot(vm, 0, 0, size, err);
+}
+
+/*
+ * With a network device, the top 2 MiB hold the network ring, as in
+ * Solo5's tender: guest memory grows by 2 MiB (4 GiB at most) and the
+ * guest is told the old size (less 2 MiB at 4 GiB).  The ring lies
+ * outside what guest_mem_ptr() accepts, so no hypercall or ring entry
+ * can point into it; the page tables map it (x86_write_page_tables).
+ */
+static int reserve_ring(struct tender_vm *vm, uint64_t kernel_end,
+                        struct tender_error *err)
+{
+    uint64_t total = vm->mem.size + HVT_RING_REGION_SIZE > HVT_GUEST_MAX_MEM
+                         ? HVT_GUEST_MAX_MEM
+                         : vm->mem.size + HVT_RING_REGION_SIZE;
+
+    if (vm->no_net_ring || !manifest_has_type(vm->mft, HVT_MFT_DEV_NET_BASIC))
+        return 0;
+    if (total > vm->map_size)
+        return tnd_fail(err, TENDER_E_STATE, "no room for the network ring");
+    if (total > vm->backed_size &&
+        add_memory_slot(vm, 1, vm->backed_size, total - vm->backed_size, err) <
+            0)
+        return -1;
+    vm->backed_size = total;
+    vm->ring_gpa = total - HVT_RING_REGION_SIZE;
+    vm->mem.size = vm->ring_gpa;
+    if (kernel_end > vm->mem.size)
+        return tnd_fail(err, TENDER_E_ELF,
+                        "the image reaches into the top 2 MiB of guest "
+                        "memory, which hold the network ring");
+    memset(vm->mem.base + vm->ring_gpa, 0, sizeof(struct hvt_ring));
     return 0;
 }
 
@@ -179,6 +227,7 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
     vm->dev_args = cfg->dev_args;
     vm->n_dev_args = cfg->n_dev_args;
     vm->sandbox = cfg->sandbox;
+    vm->no_net_ring = cfg->no_net_ring;
     vm->kick_signal = cfg->kick_signal ? cfg->kick_signal : SIGRTMIN + 2;
 #ifdef TENDER_TEST_HOOKS
     vm->test_forbidden_syscall = getenv("TENDER_TEST_FORBIDDEN_SYSCALL") != 0;
@@ -277,6 +326,8 @@ static int place_boot_info(struct tender_vm *vm, const struct elf_image *img,
     bi->cmdline_gpa = cmdline_gpa;
     bi->mft_gpa = mft_gpa;
     bi->host_features = vm->host_features;
+    if (vm->host_features & HVT_FEATURE_RING_IO)
+        bi->net_ring_gpa = vm->ring_gpa;
     return 0;
 }
 
@@ -316,6 +367,8 @@ int tender_vm_load_buffer(struct tender_vm *vm, const void *elf, size_t len,
     memcpy(vm->mft_store, img.mft, img.mft_size);
     vm->mft = (struct hvt_mft *)vm->mft_store;
     vm->mft_size = img.mft_size;
+    if (reserve_ring(vm, img.kernel_end, err) < 0)
+        return -1;
     elf_copy_segments(elf, &img, &vm->mem);
     vm->entry = img.entry;
     x86_write_page_tables(vm);
@@ -383,6 +436,23 @@ int tender_guest_check_file(const char *path, uint64_t mem_size,
     return use_file(NULL, path, mem_size, err);
 }
 
+/* The modules' work for the run itself (the ring's I/O thread). */
+static int modules_run_start(struct tender_vm *vm, struct tender_error *err)
+{
+    for (size_t i = 0; i < VM_MAX_MODULES && tender_modules[i] != NULL; i++)
+        if (vm->module_state[i] != NULL && tender_modules[i]->run_start &&
+            tender_modules[i]->run_start(vm, vm->module_state[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+static void modules_run_end(struct tender_vm *vm)
+{
+    for (size_t i = 0; i < VM_MAX_MODULES && tender_modules[i] != NULL; i++)
+        if (vm->module_state[i] != NULL && tender_modules[i]->run_end)
+            tender_modules[i]->run_end(vm, vm->module_state[i]);
+}
+
 static void kick_handler(int sig)
 {
     (void)sig;
@@ -448,6 +518,8 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
     /* One run per VM, even one whose confinement failed half-way. */
     vm->finished = 1;
     vm->vcpu_thread = pthread_self();
+    vm->vcpu_pid = getpid();
+    vm->vcpu_tid = (int)syscall(SYS_gettid);
     atomic_store(&vm->leaving, 0);
     prepare_kick_signal(vm);
     if (dumpcore_prepare(vm, err) < 0) {
@@ -456,12 +528,14 @@ int tender_vm_run(struct tender_vm *vm, struct tender_exit *exit,
     }
     /* Active already: a stop request must reach a wait for gdb. */
     atomic_store(&vm->run_state, RUN_ACTIVE);
-    if (gdb_stub_connect(vm, err) < 0 ||
+    if (gdb_stub_connect(vm, err) < 0 || modules_run_start(vm, err) < 0 ||
         (vm->sandbox && confine(vm, err) < 0)) {
+        modules_run_end(vm);
         leave_run_state(vm);
         return -1;
     }
     rc = vcpu_loop(vm, err);
+    modules_run_end(vm);
     if (rc == 0)
         gdb_stub_finish(vm);
     leave_run_state(vm);
@@ -522,7 +596,7 @@ void tender_vm_destroy(struct tender_vm *vm)
     if (vm->run != NULL)
         munmap(vm->run, vm->run_size);
     if (vm->mem.base != NULL)
-        munmap(vm->mem.base, vm->mem.size);
+        munmap(vm->mem.base, vm->map_size ? vm->map_size : vm->mem.size);
     if (vm->vcpu_fd >= 0)
         close(vm->vcpu_fd);
     if (vm->vm_fd >= 0)
@@ -581,14 +655,33 @@ void vm_log(const struct tender_vm *vm, const char *fmt, ...)
     vm->log(vm->log_opaque, line);
 }
 
-int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops)
+static int sandbox_allow(struct tender_vm *vm, int fd, unsigned ops,
+                         unsigned owners)
 {
+    /* A tap that both threads use the same way is one entry. */
+    for (int i = 0; i < vm->n_sandbox_fds; i++)
+        if (vm->sandbox_fd[i].fd == fd && vm->sandbox_fd[i].ops == ops &&
+            !(vm->sandbox_fd[i].owners & owners)) {
+            vm->sandbox_fd[i].owners |= owners;
+            return 0;
+        }
     if (vm->n_sandbox_fds >= VM_MAX_SANDBOX_FDS)
         return -1;
     vm->sandbox_fd[vm->n_sandbox_fds].fd = fd;
     vm->sandbox_fd[vm->n_sandbox_fds].ops = ops;
+    vm->sandbox_fd[vm->n_sandbox_fds].owners = owners;
     vm->n_sandbox_fds++;
     return 0;
+}
+
+int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops)
+{
+    return sandbox_allow(vm, fd, ops, SANDBOX_FD_VCPU);
+}
+
+int vm_sandbox_allow_io(struct tender_vm *vm, int fd, unsigned ops)
+{
+    return sandbox_allow(vm, fd, ops, SANDBOX_FD_RING);
 }
 
 const struct tender_dev_arg *vm_dev_arg(const struct tender_vm *vm,

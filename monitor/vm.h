@@ -52,9 +52,16 @@ enum sandbox_op {
     SANDBOX_CLOSE = 1 << 6 /* the debugger's socket, when gdb leaves */
 };
 
+/* Which of a VM's threads may use a descriptor. */
+enum sandbox_fd_owner {
+    SANDBOX_FD_VCPU = 1 << 0, /* the thread that runs the guest */
+    SANDBOX_FD_RING = 1 << 1  /* the network ring's I/O thread */
+};
+
 struct sandbox_fd {
     int fd;
-    unsigned ops; /* enum sandbox_op bits */
+    unsigned ops;    /* enum sandbox_op bits */
+    unsigned owners; /* enum sandbox_fd_owner bits */
 };
 
 /* A range of guest-physical addresses, [start, end). */
@@ -141,6 +148,24 @@ struct tender_vm {
     struct tender_exit exit;
     struct vm_core core;
     struct gdb_stub *gdb; /* NULL unless a debugger is wanted */
+
+    /*
+     * The network ring (net_ring.c), when a network device is attached:
+     * its 2 MiB sit at ring_gpa, between mem.size (what the guest is told
+     * it may use) and backed_size (what KVM and the page tables map).
+     */
+    uint64_t backed_size;
+    uint64_t map_size; /* the host mapping at mem.base */
+    uint64_t ring_gpa; /* 0: no ring */
+    int no_net_ring;   /* tender_config.no_net_ring */
+    struct net_ring *ring;
+    /* Set by the ring's I/O thread before it asks the guest to stop. */
+    atomic_int ring_fault;
+    uint64_t ring_fault_detail;
+    /* The running vCPU thread, for the I/O thread's stop signal (a raw
+     * tgkill: pthread_kill makes calls its sandbox does not allow). */
+    int vcpu_pid;
+    int vcpu_tid;
 };
 
 int vm_register_hypercall(struct tender_vm *vm, unsigned nr, uint64_t arg_size,
@@ -160,6 +185,8 @@ void *vm_guest_ptr_writable(const struct tender_vm *vm, uint64_t gpa,
  * runs; the sandbox allows those and nothing else on it.
  */
 int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops);
+/* The same for the network ring's I/O thread. */
+int vm_sandbox_allow_io(struct tender_vm *vm, int fd, unsigned ops);
 
 /*
  * Hand one line, formatted as printf() does, to the host's log callback

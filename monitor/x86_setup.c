@@ -69,7 +69,8 @@ static void put_u64(struct tender_vm *vm, uint64_t gpa, uint64_t value)
  * which get 4 KiB pages: nothing below HVT_LOW_RO_START (so NULL faults),
  * the boot data read-only, the rest writable.  Nothing above guest memory
  * is mapped, as in Solo5's tender: an access there is a page fault that
- * the guest's own handler reports (docs/abi.md, E5).
+ * the guest's own handler reports (docs/abi.md, E5).  The network ring's
+ * 2 MiB above mem_size are mapped, as in Solo5's tender (docs/abi.md, I1).
  */
 void x86_write_page_tables(struct tender_vm *vm)
 {
@@ -82,7 +83,7 @@ void x86_write_page_tables(struct tender_vm *vm)
 
         if (i == 0)
             pde = HVT_PT_GPA | PTE_PRESENT | PTE_WRITABLE;
-        else if ((i << 21) >= vm->mem.size)
+        else if ((i << 21) >= vm->mem.size && (i << 21) >= vm->backed_size)
             pde = 0;
         put_u64(vm, HVT_PD_GPA + i * 8, pde);
     }

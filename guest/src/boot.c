@@ -112,7 +112,10 @@ void tender_boot(const struct hvt_boot_info *bi)
     stack_guard_init(bi);
     cpu_init();
     cpu_enable_sse();
-    paging_init(mem_size, guard);
+    /* The network ring's 2 MiB above mem_size are mapped too. */
+    paging_init(net_ring_offered(bi) ? mem_size + HVT_RING_REGION_SIZE
+                                     : mem_size,
+                guard);
     clock_init(bi);
     env_init(bi, heap_lo, guard != 0 ? guard : heap_lo, &si);
     tender_exit(tender_app_main(&si));

@@ -2,6 +2,7 @@
 #ifndef TENDER_GUEST_KERNEL_H
 #define TENDER_GUEST_KERNEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <tender/guest.h>
@@ -35,6 +36,22 @@ void clock_init(const struct hvt_boot_info *bi);
 struct tender_start_info;
 void env_init(const struct hvt_boot_info *bi, uint64_t heap_start,
               uint64_t heap_end, struct tender_start_info *si);
+
+/* net_ring.c: hvt's network ring, or NULL if the monitor offers none. */
+struct hvt_ring *net_ring_get(void);
+int net_ring_write(struct hvt_ring *r, uint64_t handle, const void *buf,
+                   size_t len);
+int net_ring_read(struct hvt_ring *r, uint64_t handle, void *buf, size_t size,
+                  size_t *len);
+
+/* The ring lies where tender and Solo5 put it: in the 2 MiB right above
+ * mem_size, which boot.c then maps. */
+static inline int net_ring_offered(const struct hvt_boot_info *bi)
+{
+    return (bi->host_features & HVT_FEATURE_RING_IO) &&
+           bi->net_ring_gpa == bi->mem_size &&
+           bi->mem_size + HVT_RING_REGION_SIZE <= HVT_GUEST_MAX_MEM;
+}
 
 /* console.c: write a NUL-terminated string to the console. */
 void console_puts(const char *s);

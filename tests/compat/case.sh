@@ -26,6 +26,11 @@
 #     udp:ADDR:PORT:COUNT:MAX     ./udp-echo-client ADDR PORT COUNT MAX
 #     get:ADDR:PATH               curl http://ADDR/PATH: its status and size
 #     stop                        SIGTERM the tender
+#     exits                       KVM's exit counters (debugfs): the first
+#                                 reads them, the second says how many VM
+#                                 exits, and how many of them were I/O
+#                                 exits (hypercalls and ring kicks), there
+#                                 were between
 #
 # Output: the tender's stdout on stdout, its stderr on stderr, and lines
 # "compat: ..." on stderr for what the host did (the ping summaries, a
@@ -181,8 +186,29 @@ action() {
         say "get $url: status $got, $(wc -c <"$WORK/body" 2>/dev/null || echo 0) bytes"
         ;;
     stop) kill -TERM "$tender_pid" 2>/dev/null ;;
+    exits) count_exits ;;
     esac
     return 0
+}
+
+# count_exits: KVM's counters sum over the VMs that exist, so both reads
+# fall while the tender runs.
+exits_from=
+count_exits() {
+    mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+    e=$(cat /sys/kernel/debug/kvm/exits 2>/dev/null) || e=
+    i=$(cat /sys/kernel/debug/kvm/io_exits 2>/dev/null) || i=
+    if [ -z "$e" ] || [ -z "$i" ]; then
+        say "error: no KVM exit counters in debugfs"
+        return
+    fi
+    if [ -z "$exits_from" ]; then
+        exits_from="$e $i"
+        return
+    fi
+    set -- $exits_from
+    say "exits: $((e - $1)) VM exits, $((i - $2)) I/O exits"
+    exits_from=
 }
 
 # solo5-hvt maps guest memory as shared anonymous memory (MAP_SHARED |

@@ -150,6 +150,20 @@ static struct tender_vm *vm_dumpcore(void)
     return vm;
 }
 
+/* The network ring (a tap, its eventfd 8), the kick signal 36: the vCPU
+ * thread writes the eventfd, the I/O thread reads it and uses the tap. */
+static struct tender_vm *vm_ring(void)
+{
+    struct tender_vm *vm = vm_tap_and_disk();
+
+    vm->kick_signal = 36;
+    ck_assert_int_eq(vm_sandbox_allow_io(vm, 5, SANDBOX_READ | SANDBOX_WRITE),
+                     0);
+    ck_assert_int_eq(vm_sandbox_allow_io(vm, 8, SANDBOX_READ), 0);
+    ck_assert_int_eq(vm_sandbox_allow(vm, 8, SANDBOX_WRITE), 0);
+    return vm;
+}
+
 static void build_both(const struct tender_vm *vm, enum sandbox_thread thread,
                        struct filters *f, const char *name)
 {
@@ -216,6 +230,10 @@ static void third_args(struct values *s)
     add_value(s, PROT_READ | PROT_WRITE | DIRTY);
     add_value(s, PROT_READ | PROT_EXEC);
     add_value(s, PROT_READ | PROT_WRITE | PROT_EXEC);
+    /* tgkill's signal: vm_ring's kick signal, dirty, and another. */
+    add_value(s, 36);
+    add_value(s, 36 | DIRTY);
+    add_value(s, 9);
 }
 
 /* How the call reaches the filter: its arch field and number. */
@@ -349,6 +367,18 @@ END_TEST
 START_TEST(judge_gdb_watcher)
 {
     judge(vm_debugged(), SANDBOX_GDB_WATCHER, "gdb's watcher");
+}
+END_TEST
+
+START_TEST(judge_ring_vcpu)
+{
+    judge(vm_ring(), SANDBOX_VCPU_THREAD, "the ring, vCPU thread");
+}
+END_TEST
+
+START_TEST(judge_ring_io)
+{
+    judge(vm_ring(), SANDBOX_RING_IO, "the ring, I/O thread");
 }
 END_TEST
 
@@ -556,6 +586,8 @@ static Suite *sandbox_judge_suite(void)
     tcase_add_test(tc, judge_dumpcore);
     tcase_add_test(tc, judge_debugged);
     tcase_add_test(tc, judge_gdb_watcher);
+    tcase_add_test(tc, judge_ring_vcpu);
+    tcase_add_test(tc, judge_ring_io);
     tcase_add_test(tc, gdb_rules_only_when_debugged);
     suite_add_tcase(s, tc);
     tc = tcase_create("kernel");

@@ -15,5 +15,6 @@ Suite *guest_file_suite(void);
 Suite *number_suite(void);
 Suite *exports_suite(void);
 Suite *core_elf_suite(void);
+Suite *net_ring_suite(void);
 
 #endif

@@ -1,0 +1,101 @@
+/*
+ * The network ring (RING_IO, hvt feature bit 0), served by an I/O thread
+ * of its own between the ring in guest memory and the taps of the network
+ * module (net_tap.c).  docs/abi.md, "The network ring", has the protocol
+ * and every check made here.
+ */
+#ifndef TENDER_NET_RING_H
+#define TENDER_NET_RING_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "sandbox.h"
+#include "vm.h"
+
+/* One network device as the ring's thread sees it. */
+struct net_ring_dev {
+    int fd; /* -1: this handle is not an attached network device */
+    uint64_t max_frame;
+    int read_failing;
+    int write_failing;
+    const char *name;
+    const char *ifname;
+};
+
+/* Why the ring's thread stopped the guest (the high half of the detail). */
+enum net_ring_fault {
+    NET_RING_FAULT_ENT_TAIL = 1, /* more than HVT_RING_SIZE entries ahead */
+    NET_RING_FAULT_COM_HEAD = 2  /* commits consumed that were never made */
+};
+
+struct net_ring_stats {
+    uint64_t entries; /* entries taken off the ring */
+    uint64_t writes;  /* frames written to a tap */
+    uint64_t reads;   /* frames read into the guest */
+    uint64_t bad;     /* entries refused (EINVAL, or dropped writes) */
+    uint64_t wakeups; /* times the thread was woken by a kick */
+};
+
+struct net_ring {
+    struct tender_vm *vm;
+    struct hvt_ring *shared; /* in guest memory: every field is hostile */
+    int efd;                 /* the kick's eventfd */
+    /* Our own indices: the guest can rewrite the ring's copies. */
+    uint32_t ent_head;
+    uint32_t com_tail;
+    struct net_ring_dev dev[HVT_MFT_MAX_ENTRIES];
+    uint8_t *rx_buf; /* a frame is read here whole, then copied out */
+    size_t rx_size;
+    int bad_logged; /* in a run of bad writes, already reported */
+    int final_pass; /* serving what a stopped guest left queued */
+    atomic_int stop;
+    atomic_int ready; /* 1 once the thread is confined, -1 if it failed */
+    atomic_int done;
+    int started;
+    struct net_ring_stats stats;
+};
+
+/*
+ * Set-up, at attach (KVM's VM descriptor is still open): the eventfd,
+ * wired to port 0x600 with KVM_IOEVENTFD; offers RING_IO in the boot
+ * info.  devs are the attached network devices, by handle.  0, or -1
+ * with err set.
+ */
+int net_ring_create(struct tender_vm *vm, const struct net_ring_dev *devs,
+                    size_t rx_size, struct net_ring **ringp,
+                    struct tender_error *err);
+int net_ring_start(struct net_ring *ring, struct tender_error *err);
+/* Stops the thread and waits for it; callable inside the sandbox. */
+void net_ring_stop(struct net_ring *ring);
+void net_ring_destroy(struct net_ring *ring);
+
+/*
+ * The pure parts, for the unit tests.
+ *
+ * How many entries lie between our head and the guest's tail, or -1 if
+ * the tail is more than a ring ahead (it can never be honestly).
+ */
+int64_t net_ring_pending(uint32_t head, uint32_t tail);
+/* Free commit slots, or -1 if com_head is ahead of com_tail or more than a
+ * ring behind. */
+int64_t net_ring_commit_room(uint32_t com_tail, uint32_t com_head);
+/*
+ * Check one entry (a private copy): HVT_OK with *buf the host address of
+ * its data, or HVT_EINVAL.  NET_WRITE: a network handle, a frame of 14
+ * to min(MTU + 14, HVT_RING_BUF_SIZE) bytes wholly inside guest memory
+ * and outside its read-only text.  NET_READ: a network handle, a buffer
+ * of 1 byte or more wholly inside writable guest memory.  Anything else
+ * is EINVAL.
+ */
+int32_t net_ring_check_entry(const struct net_ring *ring,
+                             const struct hvt_ring_entry *e, void **buf);
+/*
+ * Serve what the guest has queued: returns when the ring is empty, the
+ * commit ring is full, or stop is set (and this is not the final pass).  -1
+ * when the guest broke the protocol (ring->vm->ring_fault_detail says how),
+ * else 0.
+ */
+int net_ring_serve(struct net_ring *ring);
+
+#endif

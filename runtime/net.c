@@ -21,7 +21,7 @@ static const char *const tc_paths[] = {"/usr/sbin/tc", "/sbin/tc",
 static int tc(const char *const *args, char *err, size_t err_len)
 {
     const char *path = NULL;
-    char *argv[16], out[256];
+    char *argv[24], out[256];
     int pipefd[2], status;
     ssize_t n = 0;
     size_t i;
@@ -37,7 +37,7 @@ static int tc(const char *const *args, char *err, size_t err_len)
         return -1;
     }
     argv[0] = (char *)"tc";
-    for (i = 0; args[i] != NULL && i < 14; i++)
+    for (i = 0; args[i] != NULL && i < 22; i++)
         argv[i + 1] = (char *)args[i];
     argv[i + 1] = NULL;
     if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -193,7 +193,7 @@ static int mirror(const char *from, const char *to, char *err, size_t len)
                             "parent",   "ffff:",  "protocol", "all",
                             "matchall", "action", "mirred",   "egress",
                             "redirect", "dev",    NULL};
-    const char *f2[16];
+    const char *f2[24];
     char ignored[256];
     size_t i;
 

@@ -111,11 +111,16 @@ static void use_console(int fd)
         close(fd);
 }
 
-/* The namespace and the network; the tap's fd or -1, with info. */
+/*
+ * The namespace and the network: the tap's fd with info, -1 for no
+ * network, -2 with err.
+ */
 static int join_network(const struct vmproc_args *a, char *iface,
                         size_t iface_len, struct image_net_info *info,
                         char *err, size_t len)
 {
+    int fd;
+
     if (a->spec->has_netns && a->spec->netns_path != NULL) {
         if (net_join(a->spec->netns_path) < 0) {
             snprintf(err, len, "cannot join network namespace %s: %s",
@@ -130,7 +135,8 @@ static int join_network(const struct vmproc_args *a, char *iface,
     if (!a->img->net)
         return -1;
     snprintf(iface, iface_len, "%s", a->img->net_iface);
-    return net_setup(iface, iface_len, info, err, len) < 0 ? -2 : 0;
+    fd = net_setup(iface, iface_len, info, err, len);
+    return fd < 0 ? -2 : fd;
 }
 
 _Noreturn void vmproc_main(const struct vmproc_args *a)

@@ -86,7 +86,8 @@ static int opt_value(int argc, char **argv, int *i, const char *name,
         *value = a + n + 1;
         return 1;
     }
-    if (strcmp(a, name) != 0 && (short_name == NULL || strcmp(a, short_name)))
+    if (strcmp(a, name) != 0 &&
+        (short_name == NULL || strcmp(a, short_name) != 0))
         return 0;
     if (*i + 1 >= argc)
         return -1;

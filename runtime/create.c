@@ -95,9 +95,31 @@ static int write_pid_file(const char *path, int pid)
     return 0;
 }
 
-/* Read the VM process's answer: 0 ready (cg, iface filled), -1 not. */
-static int await_ready(int fd, int pid, char *cg, size_t cg_len, char *iface,
-                       size_t iface_len)
+/* Line n (0-based) of text into dst; -1 if missing or too long. */
+static int line_of(const char *text, int n, char *dst, size_t len)
+{
+    size_t l;
+
+    for (; n > 0 && text != NULL; n--) {
+        text = strchr(text, '\n');
+        if (text != NULL)
+            text++;
+    }
+    if (text == NULL)
+        return -1;
+    l = strcspn(text, "\n");
+    if (l >= len)
+        return -1;
+    memcpy(dst, text, l);
+    dst[l] = '\0';
+    return 0;
+}
+
+/*
+ * Read the VM process's answer: "OK", its cgroup, the veth and the guest's
+ * network, a line each (0, into st), or "E" and why not (-1, reported).
+ */
+static int await_ready(int fd, int pid, struct oci_state *st)
 {
     char buf[8192];
     size_t got = 0;
@@ -113,18 +135,11 @@ static int await_ready(int fd, int pid, char *cg, size_t cg_len, char *iface,
         got += (size_t)n;
     }
     buf[got] = '\0';
-    if (strncmp(buf, "OK\n", 3) == 0) {
-        char *line2 = buf + 3, *line3 = strchr(line2, '\n');
-        if (line3 == NULL)
-            return -1;
-        *line3++ = '\0';
-        line3[strcspn(line3, "\n")] = '\0';
-        if (strlen(line2) >= cg_len || strlen(line3) >= iface_len)
-            return -1;
-        memcpy(cg, line2, strlen(line2) + 1);
-        memcpy(iface, line3, strlen(line3) + 1);
+    if (strncmp(buf, "OK\n", 3) == 0 &&
+        line_of(buf, 1, st->cgroup, sizeof(st->cgroup)) == 0 &&
+        line_of(buf, 2, st->veth, sizeof(st->veth)) == 0 &&
+        line_of(buf, 3, st->network, sizeof(st->network)) == 0)
         return 0;
-    }
     waitpid(pid, &status, 0);
     if (buf[0] == 'E') {
         buf[strcspn(buf, "\n")] = '\0';
@@ -221,8 +236,7 @@ static int spawn(const struct oci_cli *c, const struct spec *s,
     if (console >= 0)
         close(console);
     memset(&st, 0, sizeof(st));
-    if (await_ready(pipefd[0], pid, st.cgroup, sizeof(st.cgroup), st.veth,
-                    sizeof(st.veth)) < 0) {
+    if (await_ready(pipefd[0], pid, &st) < 0) {
         close(pipefd[0]);
         return -1;
     }

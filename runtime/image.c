@@ -32,8 +32,12 @@ static const char *setting(const struct spec *s, const char *key)
     if (v != NULL)
         return v;
     snprintf(env, sizeof(env), "TENDER_%s", key);
-    for (i = 7; env[i] != '\0'; i++)
-        env[i] = env[i] == '.' ? '_' : (char)(env[i] & ~0x20);
+    for (i = 7; env[i] != '\0'; i++) {
+        if (env[i] == '.')
+            env[i] = '_';
+        else if (env[i] >= 'a' && env[i] <= 'z')
+            env[i] = (char)(env[i] - 'a' + 'A');
+    }
     return spec_env(s, env);
 }
 

@@ -276,9 +276,14 @@ static int literal(struct reader *r, const char *word)
     return 0;
 }
 
+/*
+ * value() and container() call each other once a level, and json_free()
+ * itself once a level: the recursion is bounded by JSON_MAX_DEPTH.
+ */
 static struct json *value(struct reader *r, int depth);
 
 /* Elements of an array or members of an object, up to the closing c. */
+// NOLINTNEXTLINE(misc-no-recursion): bounded by JSON_MAX_DEPTH
 static struct json *container(struct reader *r, int depth, int is_object)
 {
     struct json *j = node(is_object ? JSON_OBJECT : JSON_ARRAY);
@@ -346,6 +351,7 @@ static struct json *container(struct reader *r, int depth, int is_object)
     }
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): bounded by JSON_MAX_DEPTH
 static struct json *value(struct reader *r, int depth)
 {
     struct json *j = NULL;
@@ -403,6 +409,7 @@ struct json *json_parse(const char *text, size_t len, char *err, size_t err_len)
     return j;
 }
 
+// NOLINTNEXTLINE(misc-no-recursion): one call a level, as parsed
 void json_free(struct json *j)
 {
     while (j != NULL) {

@@ -37,7 +37,7 @@ static int tc(const char *const *args, char *err, size_t err_len)
         return -1;
     }
     argv[0] = (char *)"tc";
-    for (i = 0; args[i] != NULL && i < 22; i++)
+    for (i = 0; i < 22 && args[i] != NULL; i++)
         argv[i + 1] = (char *)args[i];
     argv[i + 1] = NULL;
     if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -83,23 +83,35 @@ static int pick_iface(char *iface, size_t len)
     return found;
 }
 
+/* Field n (0-based) of a /proc/net/route line, as hex. */
+static unsigned long route_field(const char *line, int n)
+{
+    const char *p = line;
+
+    for (int i = 0; i < n && p != NULL; i++) {
+        p = strpbrk(p, " \t");
+        if (p != NULL)
+            p += strspn(p, " \t");
+    }
+    return p != NULL ? strtoul(p, NULL, 16) : ~0UL;
+}
+
 static void gateway_of(const char *iface, char *gw, size_t len)
 {
-    char line[512], name[64];
-    unsigned long dst, via, mask;
-    unsigned flags;
+    char line[512];
+    size_t n = strlen(iface);
     FILE *f = fopen("/proc/net/route", "re");
 
     snprintf(gw, len, "0.0.0.0");
     if (f == NULL)
         return;
+    /* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
     while (fgets(line, sizeof(line), f) != NULL) {
-        if (sscanf(line, "%63s %lx %lx %x %*d %*d %*d %lx", name, &dst, &via,
-                   &flags, &mask) != 5)
+        if (strncmp(line, iface, n) != 0 || (line[n] != ' ' && line[n] != '\t'))
             continue;
-        if (strcmp(name, iface) == 0 && dst == 0 && mask == 0 &&
-            (flags & 2) != 0) {
-            struct in_addr a = {.s_addr = (in_addr_t)via};
+        if (route_field(line, 1) == 0 && route_field(line, 7) == 0 &&
+            (route_field(line, 3) & 2) != 0) {
+            struct in_addr a = {.s_addr = (in_addr_t)route_field(line, 2)};
             inet_ntop(AF_INET, &a, gw, (socklen_t)len);
             break;
         }

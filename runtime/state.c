@@ -154,6 +154,7 @@ int state_write(const char *root, const struct oci_state *st, char *err,
     field(f, "cgroup", st->cgroup);
     field(f, "netns", st->netns);
     field(f, "veth", st->veth);
+    field(f, "network", st->network);
     fprintf(f, ",\"annotations\":");
     write_annotations(f, st->annotations);
     fprintf(f, "}\n");
@@ -226,6 +227,7 @@ int state_read(const char *root, const char *id, struct oci_state *st,
     copy_str(j, "cgroup", st->cgroup, sizeof(st->cgroup));
     copy_str(j, "netns", st->netns, sizeof(st->netns));
     copy_str(j, "veth", st->veth, sizeof(st->veth));
+    copy_str(j, "network", st->network, sizeof(st->network));
     /* Keep only the annotations' subtree. */
     for (struct json **p = &j->child; *p != NULL; p = &(*p)->next) {
         if (strcmp((*p)->key, "annotations") == 0 &&

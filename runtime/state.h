@@ -25,6 +25,7 @@ struct oci_state {
     char cgroup[PATH_MAX];        /* the cgroup made for it, "" if none */
     char netns[PATH_MAX];         /* the namespace joined, "" if none */
     char veth[16];                /* the interface mirrored to the tap */
+    char network[128];            /* what the guest was told, "" if none */
     struct json *annotations;     /* an object, or NULL */
 };
 

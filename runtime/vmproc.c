@@ -193,6 +193,12 @@ _Noreturn void vmproc_main(const struct vmproc_args *a)
     }
     /* Ready: create records the state and leaves. */
     len = snprintf(ready, sizeof(ready), "OK\n%s\n%s\n", cg, iface);
+    if (tap >= 0)
+        len += snprintf(ready + len, sizeof(ready) - (size_t)len,
+                        "%s/%u via %s mtu %u mac %s\n", info.ip, info.prefix,
+                        info.gateway, info.mtu, info.mac);
+    else
+        len += snprintf(ready + len, sizeof(ready) - (size_t)len, "\n");
     if (write(a->ready_fd, ready, (size_t)len) != len)
         _exit(1);
     close(a->ready_fd);

@@ -29,6 +29,10 @@ bundle b-echo udp-echo.elf '["/udp-echo.elf","{ip}","7777"]' \
 oci_create echo b-echo
 [ "$st" -eq 0 ] || fail "create echo: $err"
 $IP -n ctr1 link show tender0 >/dev/null 2>&1 || fail "no tap in the namespace"
+mac=$($IP -n ctr1 link show eth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+grep -q "\"network\":\"10.88.0.2/24 via 10.88.0.1 mtu 1400 mac $mac\"" \
+    "$OCI_ROOT/echo/state.json" ||
+    fail "the guest's network is not the veth's: $(cat "$OCI_ROOT/echo/state.json")"
 oci start echo
 i=0
 until grep -q "echoing UDP port 7777 of 10.88.0.2, mtu 1400" .out.echo; do

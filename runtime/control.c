@@ -155,6 +155,11 @@ int cmd_delete(const struct oci_cli *c)
     char err[1024];
     int lock_fd, rc = 1;
 
+    /* As runc: a forced delete of what is not there has nothing to do
+     * (containerd's shim cleans up after a create that failed). */
+    if (c->force && state_path(c->root, c->id, "", err, sizeof(err)) == 0 &&
+        access(err, F_OK) < 0 && errno == ENOENT)
+        return 0;
     if (look(c, c->id, &lock_fd, &st, &status) < 0)
         return 1;
     if (refuse(c, c->force ? OP_FORCE_DELETE : OP_DELETE, status) < 0)

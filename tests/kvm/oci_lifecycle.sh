@@ -25,6 +25,10 @@ oci delete hello
 [ "$st" -eq 0 ] || fail "delete hello: $err"
 oci state hello
 expect_refused "container hello does not exist"
+oci delete hello
+expect_refused "container hello does not exist"
+oci delete --force hello
+[ "$st" -eq 0 ] || fail "delete --force of nothing (as runc): $err"
 echo "ok: hello: created, running, stopped with status 0 and its output"
 
 # The guest's own status is the process's.

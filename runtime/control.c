@@ -203,7 +203,8 @@ int cmd_list(const struct oci_cli *c)
         enum oci_status status;
         int lock_fd;
 
-        if (d->d_name[0] == '.' || d->d_type != DT_DIR)
+        if (d->d_name[0] == '.' ||
+            (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN))
             continue;
         struct oci_cli one = *c;
         one.id = d->d_name;

@@ -198,7 +198,7 @@ static int spawn(const struct oci_cli *c, const struct spec *s,
 {
     struct oci_state st;
     char fifo[PATH_MAX], err[1024], pstate;
-    int pipefd[2], console = -1, pid;
+    int sockfd[2], console = -1, pid;
     struct vmproc_args a;
 
     if (state_path(c->root, c->id, "start.fifo", fifo, sizeof(fifo)) < 0 ||
@@ -216,8 +216,11 @@ static int spawn(const struct oci_cli *c, const struct spec *s,
                          "--console-socket");
         return -1;
     }
-    if (pipe2(pipefd, O_CLOEXEC) < 0) {
-        log_msg("error", "pipe: %s", strerror(errno));
+    /* The VM process reports on it, then waits for create's go-ahead:
+     * a create killed before recording the state takes its VM process
+     * with it. */
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockfd) < 0) {
+        log_msg("error", "socketpair: %s", strerror(errno));
         return -1;
     }
     pid = fork();
@@ -227,20 +230,19 @@ static int spawn(const struct oci_cli *c, const struct spec *s,
     }
     if (pid == 0) {
         close(lock_fd);
-        close(pipefd[0]);
-        a = (struct vmproc_args){c->id, s, img, fifo, pipefd[1], console};
+        close(sockfd[0]);
+        a = (struct vmproc_args){c->id, s, img, fifo, sockfd[1], console};
         child_fds(&a.ready_fd, &a.console_fd);
         vmproc_main(&a);
     }
-    close(pipefd[1]);
+    close(sockfd[1]);
     if (console >= 0)
         close(console);
     memset(&st, 0, sizeof(st));
-    if (await_ready(pipefd[0], pid, &st) < 0) {
-        close(pipefd[0]);
+    if (await_ready(sockfd[0], pid, &st) < 0) {
+        close(sockfd[0]);
         return -1;
     }
-    close(pipefd[0]);
     snprintf(st.id, sizeof(st.id), "%s", c->id);
     snprintf(st.bundle, sizeof(st.bundle), "%s", bundle);
     snprintf(st.rootfs, sizeof(st.rootfs), "%s", img->rootfs);
@@ -258,9 +260,16 @@ static int spawn(const struct oci_cli *c, const struct spec *s,
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         state_release(&st);
+        close(sockfd[0]);
         return -1;
     }
     state_release(&st);
+    if (write(sockfd[0], "G", 1) != 1) {
+        log_msg("error", "the VM process is gone: %s", strerror(errno));
+        close(sockfd[0]);
+        return -1;
+    }
+    close(sockfd[0]);
     return 0;
 }
 

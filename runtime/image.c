@@ -192,6 +192,15 @@ static int parse_net(struct image *img, const char *v, const char *iface,
     return 0;
 }
 
+int image_is_pod_sandbox(const struct spec *s)
+{
+    const char *a = spec_annotation(s, "io.kubernetes.cri.container-type");
+    const char *b = spec_annotation(s, "io.kubernetes.cri-o.ContainerType");
+
+    return (a != NULL && strcmp(a, "sandbox") == 0) ||
+           (b != NULL && strcmp(b, "sandbox") == 0);
+}
+
 int image_resolve(const char *bundle, const struct spec *s, struct image *img,
                   char *err, size_t err_len)
 {
@@ -209,6 +218,10 @@ int image_resolve(const char *bundle, const struct spec *s, struct image *img,
     if (realpath(root, img->rootfs) == NULL)
         return fail(err, err_len, "root filesystem %s: %s", root,
                     strerror(errno));
+    if (image_is_pod_sandbox(s)) {
+        img->pod_sandbox = 1;
+        return 0;
+    }
     if (container_path(img, s, s->args[0], img->elf, "process.args[0]", err,
                        err_len) < 0)
         return -1;

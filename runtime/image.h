@@ -41,7 +41,17 @@ struct image {
     int net;            /* attach the container's network */
     char net_dev[64];   /* the manifest's device; "" for the one */
     char net_iface[16]; /* "" for the first that is not lo */
+    int pod_sandbox;    /* a Kubernetes pod's sandbox: no VM (below) */
 };
+
+/*
+ * A Kubernetes pod's sandbox container (containerd's CRI marks it with
+ * io.kubernetes.cri.container-type=sandbox, CRI-O with
+ * io.kubernetes.cri-o.ContainerType=sandbox): its image is pause, not a
+ * unikernel.  tender-oci runs no VM for it; its process only holds the
+ * pod's namespaces until it is killed.
+ */
+int image_is_pod_sandbox(const struct spec *s);
 
 /*
  * Resolve s (a bundle at bundle) into img and check what can be checked

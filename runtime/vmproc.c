@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -139,31 +140,19 @@ static int join_network(const struct vmproc_args *a, char *iface,
     return fd < 0 ? -2 : fd;
 }
 
-_Noreturn void vmproc_main(const struct vmproc_args *a)
+/* Create the VM and load the ELF with the devices; exits on failure. */
+static void load_vm(const struct vmproc_args *a, int tap,
+                    const struct image_net_info *info)
 {
-    struct tender_dev_arg devs[IMAGE_MAX_BLOCKS + 2];
-    struct image_net_info info;
+    static struct tender_dev_arg devs[IMAGE_MAX_BLOCKS + 2];
     struct tender_config cfg;
     struct tender_error terr;
-    struct tender_exit e;
-    char err[1024], cg[4096], iface[16] = "", tapref[16], ready[4200];
+    char err[1024], tapref[16];
     char **argv;
     size_t n = 0;
-    int tap, fd, argc, len;
+    int argc;
 
-    if (a->console_fd >= 0)
-        use_console(a->console_fd);
-    else
-        setsid();
-    catch_signals();
-    if (cgroup_apply(a->spec, a->id, getpid(), cg, sizeof(cg), err,
-                     sizeof(err)) < 0)
-        refuse(a->ready_fd, err);
-    err[0] = '\0';
-    tap = join_network(a, iface, sizeof(iface), &info, err, sizeof(err));
-    if (tap == -2)
-        refuse(a->ready_fd, err);
-    argv = image_guest_args(a->spec, tap >= 0 ? &info : NULL, &argc, err,
+    argv = image_guest_args(a->spec, tap >= 0 ? info : NULL, &argc, err,
                             sizeof(err));
     if (argv == NULL)
         refuse(a->ready_fd, err);
@@ -176,7 +165,7 @@ _Noreturn void vmproc_main(const struct vmproc_args *a)
         const char *name = a->img->net_dev[0] ? a->img->net_dev : NULL;
         snprintf(tapref, sizeof(tapref), "@%d", tap);
         devs[n++] = (struct tender_dev_arg){"net", name, tapref};
-        devs[n++] = (struct tender_dev_arg){"net-mac", name, info.mac};
+        devs[n++] = (struct tender_dev_arg){"net-mac", name, info->mac};
     }
     memset(&cfg, 0, sizeof(cfg));
     cfg.mem_size = a->img->mem_mib << 20;
@@ -191,18 +180,42 @@ _Noreturn void vmproc_main(const struct vmproc_args *a)
         snprintf(err, sizeof(err), "%s: %s", a->spec->args[0], terr.msg);
         refuse(a->ready_fd, err);
     }
-    /* Ready: create records the state and leaves. */
-    len = snprintf(ready, sizeof(ready), "OK\n%s\n%s\n", cg, iface);
+    /* libtender needs the strings only until the load has returned. */
+    image_free_args(argv);
+}
+
+/*
+ * Tell create we are ready (a line each: "OK", the cgroup, the veth, the
+ * guest's network), then wait for its go-ahead, given once it has
+ * recorded the state: if create dies first, so do we, and nothing is
+ * left waiting on a fifo nobody will open.
+ */
+static void report_ready(const struct vmproc_args *a, const char *cg,
+                         const char *iface, int tap,
+                         const struct image_net_info *info)
+{
+    char ready[4400];
+    int len = snprintf(ready, sizeof(ready), "OK\n%s\n%s\n", cg, iface);
+
     if (tap >= 0)
         len += snprintf(ready + len, sizeof(ready) - (size_t)len,
-                        "%s/%u via %s mtu %u mac %s\n", info.ip, info.prefix,
-                        info.gateway, info.mtu, info.mac);
+                        "%s/%u via %s mtu %u mac %s\n", info->ip, info->prefix,
+                        info->gateway, info->mtu, info->mac);
     else
         len += snprintf(ready + len, sizeof(ready) - (size_t)len, "\n");
-    if (write(a->ready_fd, ready, (size_t)len) != len)
+    if (write(a->ready_fd, ready, (size_t)len) != len ||
+        shutdown(a->ready_fd, SHUT_WR) < 0)
+        _exit(1);
+    if (read(a->ready_fd, ready, 1) != 1 || ready[0] != 'G')
         _exit(1);
     close(a->ready_fd);
-    /* Blocks until start opens the fifo to read. */
+}
+
+/* Block until start opens the fifo to read, and answer it. */
+static void wait_for_start(const struct vmproc_args *a)
+{
+    int fd;
+
     do
         fd = open(a->fifo_path, O_WRONLY | O_CLOEXEC);
     while (fd < 0 && errno == EINTR && stop_signal == 0);
@@ -211,6 +224,38 @@ _Noreturn void vmproc_main(const struct vmproc_args *a)
     if (write(fd, "1", 1) != 1)
         _exit(1);
     close(fd);
+}
+
+_Noreturn void vmproc_main(const struct vmproc_args *a)
+{
+    struct image_net_info info;
+    struct tender_error terr;
+    struct tender_exit e;
+    char err[1024], cg[4096], iface[16] = "";
+    int tap;
+
+    if (a->console_fd >= 0)
+        use_console(a->console_fd);
+    else
+        setsid();
+    catch_signals();
+    if (cgroup_apply(a->spec, a->id, getpid(), cg, sizeof(cg), err,
+                     sizeof(err)) < 0)
+        refuse(a->ready_fd, err);
+    err[0] = '\0';
+    tap = join_network(a, iface, sizeof(iface), &info, err, sizeof(err));
+    if (tap == -2)
+        refuse(a->ready_fd, err);
+    if (!a->img->pod_sandbox)
+        load_vm(a, tap, &info);
+    report_ready(a, cg, iface, tap, &info);
+    wait_for_start(a);
+    if (a->img->pod_sandbox) {
+        /* A pod's sandbox only holds its namespaces, as pause does. */
+        while (stop_signal == 0)
+            pause();
+        _exit(0);
+    }
     if (stop_signal)
         tender_vm_request_stop(the_vm);
     if (tender_vm_run(the_vm, &e, &terr) < 0) {

@@ -2,8 +2,9 @@
  * The VM process: the container's one process, forked by create.  It
  * joins the container's cgroup and network namespace, makes the tap,
  * creates and loads the VM with libtender, tells create it is ready (or
- * why not) on a pipe, then waits on the start fifo and runs the guest on
- * the calling thread until it stops.  Its exit status is the guest's: the
+ * why not) on a socket, waits for create to record the state, then on
+ * the start fifo, and runs the guest on the calling thread until it
+ * stops.  Its exit status is the guest's: the
  * guest's own status when it halts, 128 + the signal when kill stopped
  * it, and tender's statuses (241-245, docs/exit-status.md) for a guest
  * stopped by the monitor.
@@ -19,7 +20,7 @@ struct vmproc_args {
     const struct spec *spec;
     const struct image *img;
     const char *fifo_path;
-    int ready_fd;   /* write end of create's pipe */
+    int ready_fd;   /* create's socket: the report, then its go-ahead */
     int console_fd; /* a pty's slave to use as stdio, or -1 */
 };
 

@@ -102,6 +102,42 @@ expect_state half stopped
 oci delete half
 [ "$st" -eq 0 ] || fail "delete of a half-made container: $err"
 
+# A disk through a bind mount (org.tender.block names a path in the
+# container): a key set by one container is read by the next.
+rm -rf kvdata
+mkdir kvdata
+dd if=/dev/zero of=kvdata/kv.img bs=1M count=4 2>/dev/null
+mnt=',"mounts":[{"destination":"/data","type":"bind","source":"'$PWD'/kvdata","options":["rbind"]}],"annotations":{"org.tender.block":"storage=/data/kv.img"}'
+bundle b-kv kv.elf '["/kv.elf","set","colour","blue"]' "$mnt"
+oci_create kv1 b-kv
+[ "$st" -eq 0 ] || fail "create kv1: $err"
+oci start kv1
+oci_wait_exit kv1
+[ "$st" -eq 0 ] || fail "kv set exited $st: $out $err"
+oci delete kv1
+bundle b-kv kv.elf '["/kv.elf","get","colour"]' "$mnt"
+oci_create kv2 b-kv
+oci start kv2
+oci_wait_exit kv2
+[ "$st" -eq 0 ] || fail "kv get exited $st: $out $err"
+expect_stdout "colour=blue"
+oci delete kv2
+echo "ok: a disk from a bind mount, kept from one container to the next"
+
+# A Kubernetes pod's sandbox (the pause image, not a unikernel): no VM,
+# a process that holds the namespaces until it is killed.
+bundle b-pod "" '["/pause"]' \
+    ',"annotations":{"io.kubernetes.cri.container-type":"sandbox"},"linux":{"namespaces":[{"type":"network"}]}'
+oci_create pod b-pod
+[ "$st" -eq 0 ] || fail "create of a pod sandbox: $err"
+oci start pod
+expect_state pod running
+oci kill pod
+oci_wait_exit pod
+[ "$st" -eq 0 ] || fail "pod sandbox exited $st"
+oci delete pod
+echo "ok: a pod's sandbox holds its namespaces without a VM"
+
 # list, --log-format json
 oci_create l1 b-loop
 oci list

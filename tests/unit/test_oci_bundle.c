@@ -83,7 +83,8 @@ static const struct {
      "\"args\":[\"a\"]},\"linux\":{\"resources\":{\"memory\":{\"limit\":"
      "1.5}}}}",
      "memory.limit is not an integer"},
-    {"{\"ociVersion\":\"1.0\",", "config.json: expected a member name at byte 20"},
+    {"{\"ociVersion\":\"1.0\",",
+     "config.json: expected a member name at byte 20"},
 };
 
 START_TEST(test_spec_bad)
@@ -223,6 +224,26 @@ START_TEST(test_image_bad)
 }
 END_TEST
 
+START_TEST(test_pod_sandbox)
+{
+    static struct image img;
+    char err[512] = "";
+
+    /* pause is no unikernel, and need not be one. */
+    ck_assert_msg(resolve("[\"/pause\"]",
+                          ",\"annotations\":{\"io.kubernetes.cri."
+                          "container-type\":\"sandbox\"}",
+                          &img, err) == 0,
+                  "%s", err);
+    ck_assert_int_eq(img.pod_sandbox, 1);
+    ck_assert_int_eq(resolve("[\"/pause\"]",
+                             ",\"annotations\":{\"io.kubernetes.cri."
+                             "container-type\":\"container\"}",
+                             &img, err),
+                     -1);
+}
+END_TEST
+
 START_TEST(test_block_through_mount)
 {
     static struct image img;
@@ -286,6 +307,7 @@ Suite *oci_bundle_suite(void)
     tcase_add_loop_test(img, test_image_bad, 0,
                         sizeof(bad_images) / sizeof(bad_images[0]));
     tcase_add_test(img, test_block_through_mount);
+    tcase_add_test(img, test_pod_sandbox);
     suite_add_tcase(s, img);
     return s;
 }

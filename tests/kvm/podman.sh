@@ -18,6 +18,15 @@ st=$?
 [ "$st" -eq 7 ] || fail "podman run exit_status.elf 7: status $st"
 echo "ok: podman run --rm: output and status 7 pass through"
 
+# -t: conmon hands tender-oci a console socket; the guest's console is a
+# pty.
+$PODMAN run --rm -t --network none -e TENDER_NET=none localhost/tender-echo \
+    /hello.elf tty >.run.out 2>.run.err
+st=$?
+[ "$st" -eq 0 ] || fail "podman run -t: status $st: $(cat .run.out .run.err)"
+grep -q "argv\[1\] = tty" .run.out || fail "podman run -t: $(cat .run.out)"
+echo "ok: podman run -t: the guest's console on a pty"
+
 # A bad image is refused with the runtime's own line.
 $PODMAN run --rm --network none localhost/tender-echo /nothing.elf \
     >.run.out 2>.run.err && fail "podman ran /nothing.elf"

@@ -226,7 +226,7 @@ int net_ring_serve(struct net_ring *ring)
                 return -1;
             }
             if (room == 0)
-                return 0; /* served again after the guest's next kick */
+                return 1; /* served again after the guest's next kick */
             memset(&c, 0, sizeof(c));
             c.id = e.id;
             if (verdict == HVT_OK) {
@@ -303,20 +303,23 @@ static void *io_thread(void *arg)
     atomic_store(&ring->ready, 1);
     while (!atomic_load(&ring->stop)) {
         uint64_t v;
-        int busy = 0;
+        int rc = net_ring_serve(ring), busy = 0;
 
-        if (net_ring_serve(ring) < 0) {
+        if (rc < 0) {
             faulted = 1;
             break;
         }
-        busy = poll_ring(ring);
+        /* With every commit slot unconsumed (rc 1), the entry left waits
+         * for the guest's next kick, without spinning on it. */
+        if (rc == 0)
+            busy = poll_ring(ring);
         if (busy)
             continue;
         /* Ask for a kick, then look once more: the guest may have queued
          * an entry after our last look but before it saw needs_kick. */
         store_u32(&r->needs_kick, 1);
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        if (ring_idle(ring) && !atomic_load(&ring->stop)) {
+        if ((rc == 1 || ring_idle(ring)) && !atomic_load(&ring->stop)) {
             if (read(ring->efd, &v, sizeof(v)) == (ssize_t)sizeof(v))
                 ring->stats.wakeups++;
         }

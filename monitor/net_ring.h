@@ -91,10 +91,10 @@ int64_t net_ring_commit_room(uint32_t com_tail, uint32_t com_head);
 int32_t net_ring_check_entry(const struct net_ring *ring,
                              const struct hvt_ring_entry *e, void **buf);
 /*
- * Serve what the guest has queued: returns when the ring is empty, the
- * commit ring is full, or stop is set (and this is not the final pass).  -1
- * when the guest broke the protocol (ring->vm->ring_fault_detail says how),
- * else 0.
+ * Serve what the guest has queued: returns when the ring is empty (0),
+ * the commit ring is full (1), or stop is set (0; not in the final pass).
+ * -1 when the guest broke the protocol (ring->vm->ring_fault_detail says
+ * how).
  */
 int net_ring_serve(struct net_ring *ring);
 

@@ -9,12 +9,35 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "gdb_listen.h"
 #include "number.h"
+
+/*
+ * A socket file left by an earlier tender (which cannot remove it: the
+ * sandbox forbids unlink) is removed, so that the same --gdb=PATH works
+ * again; one that something still listens on, or any other file, is
+ * left alone and bind then says the address is in use.
+ */
+static void remove_stale_socket(const struct sockaddr_un *sa)
+{
+    struct stat st;
+    int probe;
+
+    if (lstat(sa->sun_path, &st) < 0 || !S_ISSOCK(st.st_mode))
+        return;
+    probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (probe < 0)
+        return;
+    if (connect(probe, (const struct sockaddr *)sa, sizeof(*sa)) < 0 &&
+        errno == ECONNREFUSED)
+        unlink(sa->sun_path);
+    close(probe);
+}
 
 static int listen_unix(const char *path, char *where, size_t where_len,
                        struct tender_error *err)
@@ -27,6 +50,7 @@ static int listen_unix(const char *path, char *where, size_t where_len,
     if (strlen(path) >= sizeof(sa.sun_path))
         return tnd_fail(err, TENDER_E_CONFIG, "--gdb=%s: path too long", path);
     memcpy(sa.sun_path, path, strlen(path) + 1);
+    remove_stale_socket(&sa);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
         listen(fd, 1) < 0) {

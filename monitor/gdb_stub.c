@@ -667,6 +667,23 @@ static void stop_watcher(struct gdb_stub *g)
     g->watcher_started = 0;
 }
 
+/*
+ * gdb acknowledges the last packet (a detach's or kill's OK, the exit's
+ * W or X), then hangs up itself.  Closing first would make its
+ * acknowledgement fail ("Broken pipe" on a unix socket), and gdb would
+ * report a lost connection instead.
+ */
+static void wait_for_ack(struct gdb_stub *g)
+{
+    struct pollfd pfd = {.fd = g->fd, .events = POLLIN};
+    const struct timespec limit = {ACK_WAIT_MS / 1000,
+                                   (ACK_WAIT_MS % 1000) * 1000000L};
+    char ack;
+
+    if (ppoll(&pfd, 1, &limit, NULL) == 1)
+        (void)!read(g->fd, &ack, 1);
+}
+
 /* ---- the session ---- */
 
 /* Gone, detached or killed: no more debugging, the guest runs freely. */
@@ -703,6 +720,8 @@ static int serve(struct tender_vm *vm, struct gdb_stub *g)
             continue;
         if (r == RESUME_DETACH || r == RESUME_KILL) {
             g->killed = r == RESUME_KILL;
+            if (g->out[0] != '\0')
+                wait_for_ack(g);
             end_session(vm, g);
             return g->killed;
         }
@@ -903,22 +922,6 @@ int gdb_stub_interrupted(struct tender_vm *vm, int *stop)
     snprintf(text, sizeof(text), "T%02xthread:1;", GDB_SIGINT);
     *stop = report_stop(vm, g, text);
     return 1;
-}
-
-/*
- * gdb acknowledges the last packet, then hangs up itself.  Closing first
- * would make its acknowledgement fail ("Broken pipe" on a unix socket)
- * and gdb would report a lost connection instead of the exit.
- */
-static void wait_for_ack(struct gdb_stub *g)
-{
-    struct pollfd pfd = {.fd = g->fd, .events = POLLIN};
-    const struct timespec limit = {ACK_WAIT_MS / 1000,
-                                   (ACK_WAIT_MS % 1000) * 1000000L};
-    char ack;
-
-    if (ppoll(&pfd, 1, &limit, NULL) == 1)
-        (void)!read(g->fd, &ack, 1);
 }
 
 void gdb_stub_finish(struct tender_vm *vm)

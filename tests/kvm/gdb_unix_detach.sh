@@ -1,6 +1,7 @@
 # gdb over a unix socket: a breakpoint, then detach, after which the guest
 # runs on undebugged to its own exit (status 7); then a whole run to the
 # exit, which gdb must hear as the guest's exit, not as a lost connection.
+# The second run reuses the first's socket path, which tender left behind.
 . ./lib.sh
 start_tender --gdb=$PWD/gdb1.sock gdb_target.elf
 wait_for_gdb_port
@@ -12,9 +13,9 @@ expect_stdout "result 36"
 expect_gdb "Breakpoint 1, compute (n=6)"
 expect_gdb "detached"
 
-start_tender --gdb=$PWD/gdb2.sock gdb_target.elf
+start_tender --gdb=$PWD/gdb1.sock gdb_target.elf
 wait_for_gdb_port
-$GDB -ex "target remote $PWD/gdb2.sock" -ex continue gdb_target.elf \
+$GDB -ex "target remote $PWD/gdb1.sock" -ex continue gdb_target.elf \
     >.gdb.out 2>&1
 wait_debugged_tender
 expect_status 7

@@ -85,6 +85,7 @@ static int exit_status(const struct tender_exit *e)
         return e->status;
     case TENDER_STOP_BAD_IO:
     case TENDER_STOP_BAD_HYPERCALL:
+    case TENDER_STOP_BAD_RING:
         return EXIT_BAD_IO;
     case TENDER_STOP_BAD_MMIO:
         return EXIT_BAD_MMIO;

@@ -49,6 +49,7 @@ enum hvt_result { HVT_OK = 0, HVT_AGAIN = 1, HVT_EINVAL = 2, HVT_EUNSPEC = 3 };
  */
 #define HVT_FEATURE_RING_IO (1U << 0)
 #define TENDER_FEATURE_BLOCK_FLUSH (1U << 16)
+#define TENDER_FEATURE_BLOCK_RING (1U << 17)
 
 /*
  * The network ring (RING_IO, feature bit 0), as Solo5's hvt tender lays it
@@ -94,6 +95,50 @@ struct hvt_ring {
     uint32_t needs_kick;
     uint8_t pad1[52];
     struct hvt_ring_entry entries[HVT_RING_SIZE];
+    struct hvt_ring_commit commits[HVT_RING_SIZE];
+};
+
+/*
+ * The block ring (tender's extension, TENDER_FEATURE_BLOCK_RING; docs/abi.md,
+ * "The block ring").  Offered when the manifest has a block device.  It
+ * sits TENDER_BLOCK_RING_OFFSET above boot_info.mem_size, in the same
+ * reserved 2 MiB as the network ring (which, if offered, is at mem_size),
+ * and is kicked on its own port.  Its indices, needs_kick and memory order
+ * are the network ring's; unlike there, every entry gets exactly one
+ * commit, in ring order, and entries are served in ring order: a READ
+ * queued after a WRITE sees its data, and a FLUSH makes every WRITE
+ * committed before it durable.  A commit's len is the bytes moved (the
+ * entry's len on HVT_OK, else 0).
+ */
+#define TENDER_BLOCK_RING_KICK_PIO 0x601
+#define TENDER_BLOCK_RING_OFFSET (1ULL << 20)
+
+enum tender_block_ring_op {
+    TENDER_BLOCK_RING_OP_READ = 1,
+    TENDER_BLOCK_RING_OP_WRITE = 2,
+    TENDER_BLOCK_RING_OP_FLUSH = 3 /* handle only; the rest must be 0 */
+};
+
+struct tender_block_ring_entry { /* written by the guest */
+    uint32_t op;
+    uint32_t handle;
+    uint64_t data_gpa;
+    uint32_t len;    /* bytes: whole sectors */
+    uint32_t id;     /* copied into the commit */
+    uint64_t offset; /* bytes: whole sectors */
+};
+
+struct tender_block_ring {
+    /* Written by the guest only (its own 64-byte line). */
+    uint32_t ent_tail;
+    uint32_t com_head;
+    uint8_t pad0[56];
+    /* Written by the tender only. */
+    uint32_t ent_head;
+    uint32_t com_tail;
+    uint32_t needs_kick;
+    uint8_t pad1[52];
+    struct tender_block_ring_entry entries[HVT_RING_SIZE];
     struct hvt_ring_commit commits[HVT_RING_SIZE];
 };
 
@@ -390,5 +435,21 @@ HVT_ABI_CHECK(struct hvt_ring, commits, 128 + 32 * HVT_RING_SIZE);
 _Static_assert(sizeof(struct hvt_ring) == 128 + 48 * HVT_RING_SIZE,
                "ring size");
 _Static_assert(sizeof(struct hvt_ring) <= HVT_RING_REGION_SIZE, "ring region");
+
+_Static_assert(sizeof(struct tender_block_ring_entry) == 32,
+               "block ring entry size");
+HVT_ABI_CHECK(struct tender_block_ring_entry, data_gpa, 8);
+HVT_ABI_CHECK(struct tender_block_ring_entry, len, 16);
+HVT_ABI_CHECK(struct tender_block_ring_entry, id, 20);
+HVT_ABI_CHECK(struct tender_block_ring_entry, offset, 24);
+HVT_ABI_CHECK(struct tender_block_ring, ent_head, 64);
+HVT_ABI_CHECK(struct tender_block_ring, entries, 128);
+_Static_assert(sizeof(struct tender_block_ring) == sizeof(struct hvt_ring),
+               "block ring size");
+_Static_assert(sizeof(struct hvt_ring) <= TENDER_BLOCK_RING_OFFSET &&
+                   TENDER_BLOCK_RING_OFFSET +
+                           sizeof(struct tender_block_ring) <=
+                       HVT_RING_REGION_SIZE,
+               "both rings fit the ring region");
 
 #endif /* TENDER_HVT_ABI_H */

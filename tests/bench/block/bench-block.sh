@@ -9,7 +9,8 @@
 #   "case randread PATH REQUEST bytes B ns T requests N depth D ring R
 #    exits E"
 # where E comes from KVM's own counter (debugfs kvm/exits, summed over the
-# VMs there are: ours only), less that of a run that boots and halts.
+# VMs that exist: ours only), read while the guest holds still before its
+# first request and after its last.
 SIZE_MIB=${1:-64}
 SOLO5_HVT=$2
 COUNT=${3:-20000}
@@ -29,24 +30,32 @@ done
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 exits() { cat /sys/kernel/debug/kvm/exits 2>/dev/null || echo 0; }
 
-# exits_of TENDER...: KVM exits during one run of the tender (its output
-# in .bench.out).
-exits_of() {
-    e0=$(exits)
-    "$@" >.bench.out 2>&1 || { cat .bench.out >&2; exit 1; }
-    e1=$(exits)
-    echo $((e1 - e0))
+wait_for() { # TEXT FILE
+    i=0
+    until grep -q "$1" "$2" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -lt 1200 ] || { echo "no '$1' in $2" >&2; exit 1; }
+        sleep 0.05
+    done
 }
 
-# randread PATH TENDER...: one random-read case.
+# randread PATH TENDER...: one random-read case.  The guest holds still
+# (HOLD_MS) before and after, while the host reads KVM's counter.
+HOLD_MS=2000
 randread() {
     path=$1
     shift
-    idle=$(exits_of "$@" bench_block.elf idle)
-    total=$(exits_of "$@" bench_block.elf randread 4096 "$DEPTH" "$COUNT")
+    "$@" bench_block.elf randread 4096 "$DEPTH" "$COUNT" $HOLD_MS \
+        >.bench.out 2>&1 &
+    pid=$!
+    wait_for "bench_block: ready" .bench.out
+    e0=$(exits)
+    wait_for "bench_block: randread" .bench.out
+    e1=$(exits)
+    wait $pid || { cat .bench.out >&2; exit 1; }
     line=$(grep "^bench_block: randread" .bench.out) || exit 1
     echo "case randread $path ${line#bench_block: randread } exits" \
-        $((total - idle))
+        $((e1 - e0))
 }
 
 randread ring ./tender --block:disk=bench.img

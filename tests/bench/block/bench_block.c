@@ -3,7 +3,7 @@
  * one request size, timed by the guest's monotonic clock.
  *
  *   bench_block.elf write|read REQUEST_BYTES [TOTAL_MIB]
- *   bench_block.elf randread REQUEST_BYTES DEPTH COUNT
+ *   bench_block.elf randread REQUEST_BYTES DEPTH COUNT [HOLD_MS]
  *   bench_block.elf idle        boot, acquire the disk and halt
  *
  * Moves TOTAL_MIB (default: the whole disk, rounded down to whole
@@ -23,7 +23,10 @@
  *   bench_block: randread REQUEST bytes B ns T requests N depth D ring R
  *
  * with R 1 for the ring, 0 for hypercalls.  The guest cannot count its
- * exits there (kicks, naps): the host reads KVM's counter.
+ * exits there (kicks, naps): the host reads KVM's counter, which counts
+ * only VMs that still exist.  So with HOLD_MS the guest prints
+ * "bench_block: ready" and sleeps that long before its first request, and
+ * sleeps as long again after its line, for the host to read it.
  */
 #include <tender/guest.h>
 #include <tender/stdio.h>
@@ -54,8 +57,16 @@ static uint64_t next_random(uint64_t *state)
     return x * 0x2545f4914f6cdd1dULL;
 }
 
+static void hold(uint64_t ms)
+{
+    uint64_t until = tender_clock_monotonic() + ms * 1000000;
+
+    while (tender_clock_monotonic() < until)
+        tender_yield(until, NULL);
+}
+
 static void randread(const struct tender_block_info *disk, uint64_t request,
-                     uint64_t depth, uint64_t count)
+                     uint64_t depth, uint64_t count, uint64_t hold_ms)
 {
     struct tender_block_req reqs[256];
     struct tender_block_done done[256];
@@ -68,6 +79,10 @@ static void randread(const struct tender_block_info *disk, uint64_t request,
         fail("randread: DEPTH 1-256, DEPTH x REQUEST at most 1 MiB", 0);
     for (size_t i = 0; i < depth; i++)
         free_slots[i] = i;
+    if (hold_ms > 0) {
+        printf("bench_block: ready\n");
+        hold(hold_ms);
+    }
     start = tender_clock_monotonic();
     while (finished < count) {
         size_t n = 0, got;
@@ -103,6 +118,7 @@ static void randread(const struct tender_block_info *disk, uint64_t request,
            (unsigned long long)request, (unsigned long long)(count * request),
            (unsigned long long)ns, (unsigned long long)count,
            (unsigned long long)depth, tender_block_ring_in_use());
+    hold(hold_ms);
 }
 
 int tender_app_main(const struct tender_start_info *si)
@@ -124,7 +140,8 @@ int tender_app_main(const struct tender_start_info *si)
         if (si->argc < 5 || request == 0 || request % disk.sector_size != 0)
             fail("usage: randread REQUEST_BYTES DEPTH COUNT", 0);
         randread(&disk, request, strtoul(si->argv[3], NULL, 10),
-                 strtoul(si->argv[4], NULL, 10));
+                 strtoul(si->argv[4], NULL, 10),
+                 si->argc > 5 ? strtoul(si->argv[5], NULL, 10) : 0);
         return 0;
     }
     writing = strcmp(si->argv[1], "write") == 0;

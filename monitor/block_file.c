@@ -4,7 +4,9 @@
  * BLOCK_READ and BLOCK_WRITE move whole sectors between it and guest
  * memory, and BLOCK_FLUSH (an extension, TENDER_FEATURE_BLOCK_FLUSH) makes
  * the writes that completed before it durable.  docs/abi.md, "Block
- * devices", states what a guest may rely on.
+ * devices", states what a guest may rely on.  The disks themselves are
+ * block_disk.c's; the block ring (an extension, TENDER_FEATURE_BLOCK_RING)
+ * serves the same requests from a thread of its own (block_ring.c).
  *
  * Options:
  *   --block=PATH                the guest's one block device
@@ -18,17 +20,11 @@
  * module's own state, never from the manifest copy in guest memory, which
  * the guest can change.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/fs.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "block_disk.h"
+#include "block_ring.h"
 #include "error.h"
 #include "manifest.h"
 #include "dev_args.h"
@@ -39,123 +35,30 @@
 #define MIN_SECTOR_SIZE 512
 #define MAX_SECTOR_SIZE 32768
 
-struct block_disk {
-    int fd; /* -1: this handle is not an attached block device */
-    uint64_t capacity;
-    uint64_t sector_size;
-    /* A flush failed: the kernel may have dropped the dirty pages it could
-     * not write, so no later flush can promise durability again. */
-    int flush_failed;
-    char name[HVT_MFT_NAME_SIZE];
-    char *path;
-};
-
-/* Indexed by handle, that is, by manifest entry. */
 struct block_state {
-    struct block_disk disk[HVT_MFT_MAX_ENTRIES];
+    struct block_disks disks;
+    struct block_ring *ring; /* NULL: the guest has no block ring */
 };
-
-/*
- * Run-time errors
- */
-
-/* The host error behind an EUNSPEC, in one line to the host's log. */
-static void report_io_error(const struct tender_vm *vm,
-                            const struct block_disk *d, const char *what,
-                            uint64_t offset, int errnum)
-{
-    vm_log(vm, "block device '%s' (%s): %s at byte %llu failed: %s", d->name,
-           d->path, what, (unsigned long long)offset,
-           errnum != 0 ? strerror(errnum) : "unexpected end of file");
-}
-
-/* The disk behind handle, or NULL if the handle is not a block device. */
-static struct block_disk *disk_of(struct block_state *st, uint64_t handle)
-{
-    if (handle >= HVT_MFT_MAX_ENTRIES || st->disk[handle].fd < 0)
-        return NULL;
-    return &st->disk[handle];
-}
-
-/* Whole sectors, at least one, wholly inside the disk; no overflow. */
-static int request_fits(const struct block_disk *d, uint64_t offset,
-                        uint64_t len)
-{
-    return len != 0 && offset % d->sector_size == 0 &&
-           len % d->sector_size == 0 && offset <= d->capacity &&
-           len <= d->capacity - offset;
-}
-
-/*
- * Transfer len bytes between buf and the disk at offset, continuing short
- * transfers.  Returns 0, or an errno value (0 in *errnum for an end of
- * file, when the file shrank under us).
- */
-static int transfer(const struct block_disk *d, int writing, uint8_t *buf,
-                    uint64_t offset, uint64_t len, int *errnum)
-{
-    while (len > 0) {
-        ssize_t n = writing ? pwrite(d->fd, buf, len, (off_t)offset)
-                            : pread(d->fd, buf, len, (off_t)offset);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            *errnum = n < 0 ? errno : 0;
-            return -1;
-        }
-        buf += n;
-        offset += (uint64_t)n;
-        len -= (uint64_t)n;
-    }
-    return 0;
-}
-
-/*
- * The common part of BLOCK_READ and BLOCK_WRITE.  A buffer outside guest
- * memory is the guest's error (EINVAL); so is a read into memory the host
- * maps read-only (the guest's text).  EFAULT from the kernel, which
- * cannot happen after those checks, is treated the same way.
- */
-static int32_t block_io(struct tender_vm *vm, struct block_state *st,
-                        int writing, uint64_t handle, uint64_t offset,
-                        uint64_t data_gpa, uint64_t len)
-{
-    struct block_disk *d = disk_of(st, handle);
-    uint8_t *buf;
-    int errnum;
-
-    if (d == NULL || !request_fits(d, offset, len))
-        return HVT_EINVAL;
-    buf = writing ? guest_mem_ptr(&vm->mem, data_gpa, len)
-                  : vm_guest_ptr_writable(vm, data_gpa, len);
-    if (buf == NULL)
-        return HVT_EINVAL;
-    if (transfer(d, writing, buf, offset, len, &errnum) == 0)
-        return HVT_OK;
-    if (errnum == EFAULT)
-        return HVT_EINVAL;
-    report_io_error(vm, d, writing ? "write" : "read", offset, errnum);
-    return HVT_EUNSPEC;
-}
 
 static enum hc_result hc_block_write(struct tender_vm *vm, void *argp,
                                      void *ctx)
 {
     struct hvt_hc_block_write *arg = argp;
+    struct block_state *st = ctx;
 
-    arg->ret =
-        block_io(vm, ctx, 1, arg->handle, arg->offset, arg->data_gpa, arg->len);
+    arg->ret = block_disk_io(vm, block_disk_of(&st->disks, arg->handle), 1,
+                             arg->offset, arg->data_gpa, arg->len);
     return HC_CONTINUE;
 }
 
 static enum hc_result hc_block_read(struct tender_vm *vm, void *argp, void *ctx)
 {
     struct hvt_hc_block_read *arg = argp;
+    struct block_state *st = ctx;
 
     /* On success len stays as it was: every byte asked for was read. */
-    arg->ret =
-        block_io(vm, ctx, 0, arg->handle, arg->offset, arg->data_gpa, arg->len);
+    arg->ret = block_disk_io(vm, block_disk_of(&st->disks, arg->handle), 0,
+                             arg->offset, arg->data_gpa, arg->len);
     return HC_CONTINUE;
 }
 
@@ -163,18 +66,10 @@ static enum hc_result hc_block_flush(struct tender_vm *vm, void *argp,
                                      void *ctx)
 {
     struct hvt_hc_block_flush *arg = argp;
-    struct block_disk *d = disk_of(ctx, arg->handle);
+    struct block_state *st = ctx;
+    struct block_disk *d = block_disk_of(&st->disks, arg->handle);
 
-    (void)vm;
-    if (d == NULL) {
-        arg->ret = HVT_EINVAL;
-        return HC_CONTINUE;
-    }
-    if (!d->flush_failed && fdatasync(d->fd) < 0) {
-        d->flush_failed = 1;
-        report_io_error(vm, d, "flush", 0, errno);
-    }
-    arg->ret = d->flush_failed ? HVT_EUNSPEC : HVT_OK;
+    arg->ret = d == NULL ? HVT_EINVAL : block_disk_flush(vm, d);
     return HC_CONTINUE;
 }
 
@@ -203,78 +98,11 @@ static int parse_sector_size(const struct tender_dev_arg *a, uint64_t *size,
     return 0;
 }
 
-/*
- * Set-up: opening a disk
- */
-
-static int disk_size(int fd, const struct stat *st, const char *path,
-                     uint64_t *size, struct tender_error *err)
-{
-    if (S_ISREG(st->st_mode)) {
-        *size = (uint64_t)st->st_size;
-        return 0;
-    }
-    if (S_ISBLK(st->st_mode)) {
-        if (ioctl(fd, BLKGETSIZE64, size) < 0)
-            return tnd_fail_errno(err, TENDER_E_DEVICE, errno,
-                                  "%s: cannot read the device's size", path);
-        return 0;
-    }
-    return tnd_fail(err, TENDER_E_DEVICE,
-                    "%s: not a regular file or block device", path);
-}
-
-/*
- * Two tenders writing one disk would corrupt it: hold an exclusive lock
- * for the VM's life.  The kernel drops it when the process dies, however
- * it dies.
- */
-static int lock_disk(int fd, const char *path, struct tender_error *err)
-{
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-        return 0;
-    if (errno == EWOULDBLOCK)
-        return tnd_fail(err, TENDER_E_DEVICE,
-                        "%s is in use (by another tender or another device "
-                        "of this guest)",
-                        path);
-    return tnd_fail_errno(err, TENDER_E_DEVICE, errno, "%s: cannot lock", path);
-}
-
-static int open_disk(struct block_disk *d, const char *path,
-                     struct tender_error *err)
-{
-    struct stat st;
-
-    d->path = strdup(path);
-    if (d->path == NULL)
-        return tnd_fail(err, TENDER_E_SYSTEM, "out of memory");
-    /* O_NONBLOCK: a FIFO must not hang us here; it is refused below. */
-    d->fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    if (d->fd < 0)
-        return tnd_fail_errno(err, TENDER_E_DEVICE, errno, "%s", path);
-    if (fstat(d->fd, &st) < 0)
-        return tnd_fail_errno(err, TENDER_E_DEVICE, errno, "%s", path);
-    if (disk_size(d->fd, &st, path, &d->capacity, err) < 0 ||
-        lock_disk(d->fd, path, err) < 0)
-        return -1;
-    /* Back to blocking I/O for the disk itself. */
-    if (fcntl(d->fd, F_SETFL, 0) < 0)
-        return tnd_fail_errno(err, TENDER_E_DEVICE, errno, "%s", path);
-    if (d->capacity == 0 || d->capacity % d->sector_size != 0)
-        return tnd_fail(err, TENDER_E_DEVICE,
-                        "%s: its size (%llu bytes) is not a whole, non-zero "
-                        "number of %llu-byte sectors",
-                        path, (unsigned long long)d->capacity,
-                        (unsigned long long)d->sector_size);
-    return 0;
-}
-
 static int attach_disk(struct tender_vm *vm, struct block_state *st,
                        uint32_t handle, struct tender_error *err)
 {
     struct hvt_mft_entry *e = &vm->mft->e[handle];
-    struct block_disk *d = &st->disk[handle];
+    struct block_disk *d = &st->disks.disk[handle];
     const struct tender_dev_arg *path = dev_arg_for(vm, "block", e->name);
 
     memcpy(d->name, e->name, sizeof(d->name));
@@ -286,7 +114,7 @@ static int attach_disk(struct tender_vm *vm, struct block_state *st,
                         d->name, d->name);
     if (parse_sector_size(dev_arg_for(vm, "block-sector-size", e->name),
                           &d->sector_size, err) < 0 ||
-        open_disk(d, path->value, err) < 0)
+        block_disk_open(d, path->value, err) < 0)
         return -1;
     if (vm_sandbox_allow(
             vm, d->fd, SANDBOX_PREAD | SANDBOX_PWRITE | SANDBOX_FDATASYNC) < 0)
@@ -331,12 +159,14 @@ static int block_attach(struct tender_vm *vm, void **state,
         return tnd_fail(err, TENDER_E_SYSTEM, "out of memory");
     *state = st; /* From here on, detach cleans up whatever we opened. */
     for (size_t i = 0; i < HVT_MFT_MAX_ENTRIES; i++)
-        st->disk[i].fd = -1;
+        st->disks.disk[i].fd = -1;
     for (uint32_t i = 1; i < vm->mft->entries; i++)
         if (vm->mft->e[i].type == HVT_MFT_DEV_BLOCK_BASIC &&
             attach_disk(vm, st, i, err) < 0)
             return -1;
-    return register_hypercalls(vm, st, err);
+    if (register_hypercalls(vm, st, err) < 0)
+        return -1;
+    return block_ring_create(vm, &st->disks, &st->ring, err);
 }
 
 static void block_detach(struct tender_vm *vm, void *state)
@@ -344,12 +174,28 @@ static void block_detach(struct tender_vm *vm, void *state)
     struct block_state *st = state;
 
     (void)vm;
-    for (size_t i = 0; i < HVT_MFT_MAX_ENTRIES; i++) {
-        if (st->disk[i].fd >= 0)
-            close(st->disk[i].fd);
-        free(st->disk[i].path);
-    }
+    /* The ring's thread first: it uses the disks. */
+    block_ring_destroy(st->ring);
+    for (size_t i = 0; i < HVT_MFT_MAX_ENTRIES; i++)
+        block_disk_close(&st->disks.disk[i]);
     free(st);
+}
+
+static int block_run_start(struct tender_vm *vm, void *state,
+                           struct tender_error *err)
+{
+    struct block_state *st = state;
+
+    (void)vm;
+    return block_ring_start(st->ring, err);
+}
+
+static void block_run_end(struct tender_vm *vm, void *state)
+{
+    struct block_state *st = state;
+
+    (void)vm;
+    block_ring_stop(st->ring);
 }
 
 const struct tender_module tender_module_block = {
@@ -367,4 +213,6 @@ const struct tender_module tender_module_block = {
              "                             (default 512)\n",
     .attach = block_attach,
     .detach = block_detach,
+    .run_start = block_run_start,
+    .run_end = block_run_end,
 };

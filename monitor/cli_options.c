@@ -93,6 +93,10 @@ static int parse_option(const char *arg, struct cli_options *opts,
         opts->cfg.no_net_ring = 1;
         return 0;
     }
+    if (strcmp(arg, "--no-block-ring") == 0) {
+        opts->cfg.no_block_ring = 1;
+        return 0;
+    }
     /* Core files: in the current directory unless a directory is given. */
     if (strcmp(arg, "--dumpcore") == 0) {
         opts->cfg.core_dir = ".";

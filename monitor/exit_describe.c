@@ -59,12 +59,15 @@ void tender_exit_describe(const struct tender_exit *e, char *buf, size_t len)
         snprintf(buf, len, "guest killed by the debugger (rip=0x%llx)", rip);
         break;
     case TENDER_STOP_BAD_RING:
+        /* The detail's high half: ring_thread.h's enum ring_fault_reason,
+         * odd for a runaway ent_tail, even for an impossible com_head. */
         snprintf(buf, len,
-                 "guest stopped: it broke the network ring's protocol "
+                 "guest stopped: it broke the %s ring's protocol "
                  "(%s, rip=0x%llx)",
-                 d >> 32 == 1 ? "ent_tail more than 1024 entries ahead"
-                              : "com_head ahead of com_tail or too far "
-                                "behind",
+                 d >> 32 >= 3 ? "block" : "network",
+                 (d >> 32) % 2 == 1 ? "ent_tail more than 1024 entries ahead"
+                                    : "com_head ahead of com_tail or too far "
+                                      "behind",
                  rip);
         break;
     case TENDER_STOP_REQUESTED:

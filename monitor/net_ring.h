@@ -7,10 +7,9 @@
 #ifndef TENDER_NET_RING_H
 #define TENDER_NET_RING_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 
-#include "sandbox.h"
+#include "ring_thread.h"
 #include "vm.h"
 
 /* One network device as the ring's thread sees it. */
@@ -23,24 +22,17 @@ struct net_ring_dev {
     const char *ifname;
 };
 
-/* Why the ring's thread stopped the guest (the high half of the detail). */
-enum net_ring_fault {
-    NET_RING_FAULT_ENT_TAIL = 1, /* more than HVT_RING_SIZE entries ahead */
-    NET_RING_FAULT_COM_HEAD = 2  /* commits consumed that were never made */
-};
-
 struct net_ring_stats {
     uint64_t entries; /* entries taken off the ring */
     uint64_t writes;  /* frames written to a tap */
     uint64_t reads;   /* frames read into the guest */
     uint64_t bad;     /* entries refused (EINVAL, or dropped writes) */
-    uint64_t wakeups; /* times the thread was woken by a kick */
 };
 
 struct net_ring {
     struct tender_vm *vm;
     struct hvt_ring *shared; /* in guest memory: every field is hostile */
-    int efd;                 /* the kick's eventfd */
+    struct ring_thread io;
     /* Our own indices: the guest can rewrite the ring's copies. */
     uint32_t ent_head;
     uint32_t com_tail;
@@ -48,11 +40,6 @@ struct net_ring {
     uint8_t *rx_buf; /* a frame is read here whole, then copied out */
     size_t rx_size;
     int bad_logged; /* in a run of bad writes, already reported */
-    int final_pass; /* serving what a stopped guest left queued */
-    atomic_int stop;
-    atomic_int ready; /* 1 once the thread is confined, -1 if it failed */
-    atomic_int done;
-    int started;
     struct net_ring_stats stats;
 };
 
@@ -73,14 +60,6 @@ void net_ring_destroy(struct net_ring *ring);
 /*
  * The pure parts, for the unit tests.
  *
- * How many entries lie between our head and the guest's tail, or -1 if
- * the tail is more than a ring ahead (it can never be honestly).
- */
-int64_t net_ring_pending(uint32_t head, uint32_t tail);
-/* Free commit slots, or -1 if com_head is ahead of com_tail or more than a
- * ring behind. */
-int64_t net_ring_commit_room(uint32_t com_tail, uint32_t com_head);
-/*
  * Check one entry (a private copy): HVT_OK with *buf the host address of
  * its data, or HVT_EINVAL.  NET_WRITE: a network handle, a frame of 14
  * to min(MTU + 14, HVT_RING_BUF_SIZE) bytes wholly inside guest memory

@@ -414,10 +414,9 @@ static void net_detach(struct tender_vm *vm, void *state)
 {
     struct net_state *st = state;
 
+    (void)vm;
     /* The ring's thread first: it uses the taps. */
     net_ring_destroy(st->ring);
-    if (vm->ring == st->ring)
-        vm->ring = NULL;
     for (int h = 0; h < HVT_MFT_MAX_ENTRIES; h++) {
         if (st->dev[h].fd >= 0 && st->dev[h].owns_fd)
             close(st->dev[h].fd);
@@ -489,7 +488,6 @@ static int attach_ring(struct tender_vm *vm, struct net_state *st,
         return 0;
     if (net_ring_create(vm, devs, rx_size, &st->ring, err) < 0)
         return -1;
-    vm->ring = st->ring;
     return 0;
 }
 

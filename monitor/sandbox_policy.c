@@ -162,6 +162,32 @@ static const struct sandbox_rule ring_rules[] = {
      .value = MADV_DONTNEED},
 };
 
+/*
+ * The block ring's I/O thread: the disks (pread64, pwrite64, fdatasync),
+ * the kick's eventfd (read), standard error (write), and the rest as for
+ * the network ring's thread.
+ */
+static const struct sandbox_rule block_ring_rules[] = {
+    {.nr = SYS_read, .kind = SANDBOX_VM_FDS, .op = SANDBOX_READ},
+    {.nr = SYS_write, .kind = SANDBOX_VM_FDS, .op = SANDBOX_WRITE},
+    {.nr = SYS_pread64, .kind = SANDBOX_VM_FDS, .op = SANDBOX_PREAD},
+    {.nr = SYS_pwrite64, .kind = SANDBOX_VM_FDS, .op = SANDBOX_PWRITE},
+    {.nr = SYS_fdatasync, .kind = SANDBOX_VM_FDS, .op = SANDBOX_FDATASYNC},
+    {.nr = SYS_futex, .kind = SANDBOX_ANY},
+    {.nr = SYS_tgkill, .kind = SANDBOX_KICK, .arg = 2},
+    {.nr = SYS_clock_gettime, .kind = SANDBOX_ANY},
+    {.nr = SYS_exit, .kind = SANDBOX_ANY},
+    {.nr = SYS_munmap, .kind = SANDBOX_ANY},
+    {.nr = SYS_rt_sigprocmask,
+     .kind = SANDBOX_PINNED,
+     .arg = 0,
+     .value = SIG_BLOCK},
+    {.nr = SYS_madvise,
+     .kind = SANDBOX_PINNED,
+     .arg = 2,
+     .value = MADV_DONTNEED},
+};
+
 const struct sandbox_rule *sandbox_rules(enum sandbox_thread t, size_t *n)
 {
     if (t == SANDBOX_GDB_WATCHER) {
@@ -171,6 +197,10 @@ const struct sandbox_rule *sandbox_rules(enum sandbox_thread t, size_t *n)
     if (t == SANDBOX_RING_IO) {
         *n = sizeof(ring_rules) / sizeof(ring_rules[0]);
         return ring_rules;
+    }
+    if (t == SANDBOX_BLOCK_IO) {
+        *n = sizeof(block_ring_rules) / sizeof(block_ring_rules[0]);
+        return block_ring_rules;
     }
     *n = sizeof(vcpu_rules) / sizeof(vcpu_rules[0]);
     return vcpu_rules;
@@ -193,11 +223,13 @@ int sandbox_core_fd_for(const struct tender_vm *vm,
 size_t sandbox_fds_for(const struct tender_vm *vm, enum sandbox_thread t,
                        unsigned op, int *fds, size_t max)
 {
-    unsigned owner = t == SANDBOX_RING_IO ? SANDBOX_FD_RING : SANDBOX_FD_VCPU;
+    unsigned owner = t == SANDBOX_RING_IO    ? SANDBOX_FD_RING
+                     : t == SANDBOX_BLOCK_IO ? SANDBOX_FD_BLOCK_RING
+                                             : SANDBOX_FD_VCPU;
     size_t n = 0;
 
-    /* The console and the closing line; the ring's log lines. */
-    if (op == SANDBOX_WRITE && t != SANDBOX_RING_IO && max >= 2) {
+    /* The console and the closing line; the rings' log lines. */
+    if (op == SANDBOX_WRITE && owner == SANDBOX_FD_VCPU && max >= 2) {
         fds[n++] = STDOUT_FILENO;
         fds[n++] = STDERR_FILENO;
     } else if (op == SANDBOX_WRITE && max >= 1) {

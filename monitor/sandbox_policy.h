@@ -42,7 +42,8 @@ enum sandbox_rule_kind {
 enum sandbox_thread {
     SANDBOX_VCPU_THREAD, /* the guest's vCPU */
     SANDBOX_GDB_WATCHER, /* gdb_stub.c's watcher, while a debugger is on */
-    SANDBOX_RING_IO      /* net_ring.c's I/O thread, with a network ring */
+    SANDBOX_RING_IO,     /* net_ring.c's I/O thread, with a network ring */
+    SANDBOX_BLOCK_IO     /* block_ring.c's I/O thread, with a block ring */
 };
 
 /* When a rule counts: always, or only for a guest debugged with gdb. */

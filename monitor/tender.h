@@ -49,7 +49,7 @@ enum tender_stop {
     TENDER_STOP_KVM_ERROR, /* internal error, failed entry or unknown exit */
     TENDER_STOP_REQUESTED, /* tender_vm_request_stop() was called */
     TENDER_STOP_DEBUGGER,  /* the debugger (gdb's kill) ended the guest */
-    TENDER_STOP_BAD_RING   /* the guest broke the network ring's protocol */
+    TENDER_STOP_BAD_RING   /* the guest broke an I/O ring's protocol */
 };
 
 #define TENDER_CORE_PATH_MAX 512
@@ -150,11 +150,18 @@ struct tender_config {
     int gdb_fd;
     /*
      * Non-zero: do not offer hvt's network ring (RING_IO, docs/abi.md
-     * "The network ring") to a guest with a network device: it then gets
-     * all of its memory and moves every frame with a hypercall.  For
-     * comparing the two paths; 0 (the default) offers the ring.
+     * "The network ring") to a guest with a network device: it then moves
+     * every frame with a hypercall (and gets all of its memory, unless the
+     * block ring takes the same 2 MiB).  For comparing the two paths; 0
+     * (the default) offers the ring.
      */
     int no_net_ring;
+    /*
+     * The same for tender's block ring (TENDER_FEATURE_BLOCK_RING,
+     * docs/abi.md "The block ring"), offered to a guest with a block
+     * device unless this is non-zero.
+     */
+    int no_block_ring;
 };
 
 struct tender_vm;

@@ -132,9 +132,10 @@ static int create_memory(struct tender_vm *vm, uint64_t size, int hugepages,
 /*
  * With a network device, the top 2 MiB hold the network ring, as in
  * Solo5's tender: guest memory grows by 2 MiB (4 GiB at most) and the
- * guest is told the old size (less 2 MiB at 4 GiB).  The ring lies
- * outside what guest_mem_ptr() accepts, so no hypercall or ring entry
- * can point into it; the page tables map it (x86_write_page_tables).
+ * guest is told the old size (less 2 MiB at 4 GiB).  A block device
+ * reserves the same 2 MiB for the block ring.  The rings lie outside what
+ * guest_mem_ptr() accepts, so no hypercall or ring entry can point into
+ * them; the page tables map them (x86_write_page_tables).
  */
 static int reserve_ring(struct tender_vm *vm, uint64_t kernel_end,
                         struct tender_error *err)
@@ -143,10 +144,15 @@ static int reserve_ring(struct tender_vm *vm, uint64_t kernel_end,
                          ? HVT_GUEST_MAX_MEM
                          : vm->mem.size + HVT_RING_REGION_SIZE;
 
-    if (vm->no_net_ring || !manifest_has_type(vm->mft, HVT_MFT_DEV_NET_BASIC))
+    int net =
+        !vm->no_net_ring && manifest_has_type(vm->mft, HVT_MFT_DEV_NET_BASIC);
+    int block = !vm->no_block_ring &&
+                manifest_has_type(vm->mft, HVT_MFT_DEV_BLOCK_BASIC);
+
+    if (!net && !block)
         return 0;
     if (total > vm->map_size)
-        return tnd_fail(err, TENDER_E_STATE, "no room for the network ring");
+        return tnd_fail(err, TENDER_E_STATE, "no room for the I/O rings");
     if (total > vm->backed_size &&
         add_memory_slot(vm, 1, vm->backed_size, total - vm->backed_size, err) <
             0)
@@ -157,8 +163,8 @@ static int reserve_ring(struct tender_vm *vm, uint64_t kernel_end,
     if (kernel_end > vm->mem.size)
         return tnd_fail(err, TENDER_E_ELF,
                         "the image reaches into the top 2 MiB of guest "
-                        "memory, which hold the network ring");
-    memset(vm->mem.base + vm->ring_gpa, 0, sizeof(struct hvt_ring));
+                        "memory, which hold the I/O rings");
+    memset(vm->mem.base + vm->ring_gpa, 0, HVT_RING_REGION_SIZE);
     return 0;
 }
 
@@ -228,6 +234,7 @@ int tender_vm_create(const struct tender_config *cfg, struct tender_vm **vmp,
     vm->n_dev_args = cfg->n_dev_args;
     vm->sandbox = cfg->sandbox;
     vm->no_net_ring = cfg->no_net_ring;
+    vm->no_block_ring = cfg->no_block_ring;
     vm->kick_signal = cfg->kick_signal ? cfg->kick_signal : SIGRTMIN + 2;
 #ifdef TENDER_TEST_HOOKS
     vm->test_forbidden_syscall = getenv("TENDER_TEST_FORBIDDEN_SYSCALL") != 0;
@@ -679,9 +686,10 @@ int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops)
     return sandbox_allow(vm, fd, ops, SANDBOX_FD_VCPU);
 }
 
-int vm_sandbox_allow_io(struct tender_vm *vm, int fd, unsigned ops)
+int vm_sandbox_allow_io(struct tender_vm *vm, int fd, unsigned ops,
+                        unsigned owner)
 {
-    return sandbox_allow(vm, fd, ops, SANDBOX_FD_RING);
+    return sandbox_allow(vm, fd, ops, owner);
 }
 
 const struct tender_dev_arg *vm_dev_arg(const struct tender_vm *vm,

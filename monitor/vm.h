@@ -54,8 +54,9 @@ enum sandbox_op {
 
 /* Which of a VM's threads may use a descriptor. */
 enum sandbox_fd_owner {
-    SANDBOX_FD_VCPU = 1 << 0, /* the thread that runs the guest */
-    SANDBOX_FD_RING = 1 << 1  /* the network ring's I/O thread */
+    SANDBOX_FD_VCPU = 1 << 0,      /* the thread that runs the guest */
+    SANDBOX_FD_RING = 1 << 1,      /* the network ring's I/O thread */
+    SANDBOX_FD_BLOCK_RING = 1 << 2 /* the block ring's I/O thread */
 };
 
 struct sandbox_fd {
@@ -150,16 +151,18 @@ struct tender_vm {
     struct gdb_stub *gdb; /* NULL unless a debugger is wanted */
 
     /*
-     * The network ring (net_ring.c), when a network device is attached:
-     * its 2 MiB sit at ring_gpa, between mem.size (what the guest is told
-     * it may use) and backed_size (what KVM and the page tables map).
+     * The rings' region, when a ring may be offered (a network or block
+     * device): its 2 MiB sit at ring_gpa, between mem.size (what the
+     * guest is told it may use) and backed_size (what KVM and the page
+     * tables map).  The network ring (net_ring.c) is at its start, the
+     * block ring (block_ring.c) TENDER_BLOCK_RING_OFFSET above.
      */
     uint64_t backed_size;
     uint64_t map_size; /* the host mapping at mem.base */
-    uint64_t ring_gpa; /* 0: no ring */
+    uint64_t ring_gpa; /* 0: no ring region */
     int no_net_ring;   /* tender_config.no_net_ring */
-    struct net_ring *ring;
-    /* Set by the ring's I/O thread before it asks the guest to stop. */
+    int no_block_ring; /* tender_config.no_block_ring */
+    /* Set by a ring's I/O thread before it asks the guest to stop. */
     atomic_int ring_fault;
     uint64_t ring_fault_detail;
     /* The running vCPU thread, for the I/O thread's stop signal (a raw
@@ -185,8 +188,9 @@ void *vm_guest_ptr_writable(const struct tender_vm *vm, uint64_t gpa,
  * runs; the sandbox allows those and nothing else on it.
  */
 int vm_sandbox_allow(struct tender_vm *vm, int fd, unsigned ops);
-/* The same for the network ring's I/O thread. */
-int vm_sandbox_allow_io(struct tender_vm *vm, int fd, unsigned ops);
+/* The same for a ring's I/O thread (owner: enum sandbox_fd_owner). */
+int vm_sandbox_allow_io(struct tender_vm *vm, int fd, unsigned ops,
+                        unsigned owner);
 
 /*
  * Hand one line, formatted as printf() does, to the host's log callback

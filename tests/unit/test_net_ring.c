@@ -89,24 +89,24 @@ static const struct hvt_ring_commit *commit(uint32_t i)
 
 START_TEST(test_pending)
 {
-    ck_assert_int_eq(net_ring_pending(0, 0), 0);
-    ck_assert_int_eq(net_ring_pending(5, 10), 5);
-    ck_assert_int_eq(net_ring_pending(0xfffffffeU, 2), 4); /* wraps */
-    ck_assert_int_eq(net_ring_pending(7, 7 + HVT_RING_SIZE), HVT_RING_SIZE);
-    ck_assert_int_eq(net_ring_pending(7, 8 + HVT_RING_SIZE), -1);
-    ck_assert_int_eq(net_ring_pending(10, 5), -1); /* behind our head */
-    ck_assert_int_eq(net_ring_pending(0, 0xffffffffU), -1);
+    ck_assert_int_eq(ring_pending(0, 0), 0);
+    ck_assert_int_eq(ring_pending(5, 10), 5);
+    ck_assert_int_eq(ring_pending(0xfffffffeU, 2), 4); /* wraps */
+    ck_assert_int_eq(ring_pending(7, 7 + HVT_RING_SIZE), HVT_RING_SIZE);
+    ck_assert_int_eq(ring_pending(7, 8 + HVT_RING_SIZE), -1);
+    ck_assert_int_eq(ring_pending(10, 5), -1); /* behind our head */
+    ck_assert_int_eq(ring_pending(0, 0xffffffffU), -1);
 }
 END_TEST
 
 START_TEST(test_commit_room)
 {
-    ck_assert_int_eq(net_ring_commit_room(0, 0), HVT_RING_SIZE);
-    ck_assert_int_eq(net_ring_commit_room(HVT_RING_SIZE, 0), 0);
-    ck_assert_int_eq(net_ring_commit_room(3, 1), HVT_RING_SIZE - 2);
-    ck_assert_int_eq(net_ring_commit_room(1, 0xffffffffU), HVT_RING_SIZE - 2);
-    ck_assert_int_eq(net_ring_commit_room(0, 1), -1); /* consumed too many */
-    ck_assert_int_eq(net_ring_commit_room(HVT_RING_SIZE + 1, 0), -1);
+    ck_assert_int_eq(ring_commit_room(0, 0), HVT_RING_SIZE);
+    ck_assert_int_eq(ring_commit_room(HVT_RING_SIZE, 0), 0);
+    ck_assert_int_eq(ring_commit_room(3, 1), HVT_RING_SIZE - 2);
+    ck_assert_int_eq(ring_commit_room(1, 0xffffffffU), HVT_RING_SIZE - 2);
+    ck_assert_int_eq(ring_commit_room(0, 1), -1); /* consumed too many */
+    ck_assert_int_eq(ring_commit_room(HVT_RING_SIZE + 1, 0), -1);
 }
 END_TEST
 

@@ -150,17 +150,31 @@ static struct tender_vm *vm_dumpcore(void)
     return vm;
 }
 
-/* The network ring (a tap, its eventfd 8), the kick signal 36: the vCPU
- * thread writes the eventfd, the I/O thread reads it and uses the tap. */
+/*
+ * Both rings, the kick signal 36: the network ring (the tap 5, its
+ * eventfd 8) and the block ring (the disk 6, its eventfd 9).  The vCPU
+ * thread writes the eventfds, each I/O thread reads its own and uses its
+ * device.
+ */
 static struct tender_vm *vm_ring(void)
 {
     struct tender_vm *vm = vm_tap_and_disk();
 
     vm->kick_signal = 36;
-    ck_assert_int_eq(vm_sandbox_allow_io(vm, 5, SANDBOX_READ | SANDBOX_WRITE),
+    ck_assert_int_eq(vm_sandbox_allow_io(vm, 5, SANDBOX_READ | SANDBOX_WRITE,
+                                         SANDBOX_FD_RING),
                      0);
-    ck_assert_int_eq(vm_sandbox_allow_io(vm, 8, SANDBOX_READ), 0);
+    ck_assert_int_eq(vm_sandbox_allow_io(vm, 8, SANDBOX_READ, SANDBOX_FD_RING),
+                     0);
     ck_assert_int_eq(vm_sandbox_allow(vm, 8, SANDBOX_WRITE), 0);
+    ck_assert_int_eq(
+        vm_sandbox_allow_io(vm, 6,
+                            SANDBOX_PREAD | SANDBOX_PWRITE | SANDBOX_FDATASYNC,
+                            SANDBOX_FD_BLOCK_RING),
+        0);
+    ck_assert_int_eq(
+        vm_sandbox_allow_io(vm, 9, SANDBOX_READ, SANDBOX_FD_BLOCK_RING), 0);
+    ck_assert_int_eq(vm_sandbox_allow(vm, 9, SANDBOX_WRITE), 0);
     return vm;
 }
 
@@ -382,6 +396,12 @@ START_TEST(judge_ring_io)
 }
 END_TEST
 
+START_TEST(judge_block_ring_io)
+{
+    judge(vm_ring(), SANDBOX_BLOCK_IO, "the block ring, I/O thread");
+}
+END_TEST
+
 /* The interpreted verdict of filter f on one call. */
 static uint32_t verdict(const struct filters *f, long nr, uint64_t a0,
                         uint64_t a1, uint64_t a2)
@@ -588,6 +608,7 @@ static Suite *sandbox_judge_suite(void)
     tcase_add_test(tc, judge_gdb_watcher);
     tcase_add_test(tc, judge_ring_vcpu);
     tcase_add_test(tc, judge_ring_io);
+    tcase_add_test(tc, judge_block_ring_io);
     tcase_add_test(tc, gdb_rules_only_when_debugged);
     suite_add_tcase(s, tc);
     tc = tcase_create("kernel");

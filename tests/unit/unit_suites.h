@@ -16,5 +16,6 @@ Suite *number_suite(void);
 Suite *exports_suite(void);
 Suite *core_elf_suite(void);
 Suite *net_ring_suite(void);
+Suite *block_ring_suite(void);
 
 #endif

@@ -29,7 +29,7 @@ tail -c 4096 brh.img | tr -d 'Z' | wc -c | grep -qx ' *0' ||
 for mode in tail comhead; do
     ring_run $mode
     expect_status 241
-    expect_one_line_error "block ring"
+    expect_one_line_error "broke the block ring's protocol"
 done
 
 ring_run inflight

@@ -30,12 +30,19 @@
  *             any hvt tender (without the ring: by hypercalls).
  *
  * Device: "disk" (at least 64 KiB; pattern wants a multiple of 4 KiB).
+ * Built as block_ring_hostile_net.elf, it has a network device "net0" as
+ * well, and pattern sends a frame through it after its reads.
  */
 #include <tender/guest.h>
 #include <tender/stdio.h>
 #include <tender/string.h>
 
+#ifdef WITH_NET_DEVICE
+/* Both rings, in the same 2 MiB: the block ring must not trip the other. */
+TENDER_MANIFEST(TENDER_BLOCK_DEVICE("disk"), TENDER_NET_DEVICE("net0"));
+#else
 TENDER_MANIFEST(TENDER_BLOCK_DEVICE("disk"));
+#endif
 
 #define BLOCK 4096
 
@@ -371,6 +378,18 @@ static int pattern(const struct tender_block_info *disk)
         check(memcmp(expect_buf, rbufs[0], BLOCK) == 0,
               "the hypercall reads what the ring wrote");
     }
+#ifdef WITH_NET_DEVICE
+    {
+        struct tender_net_info net;
+        uint8_t frame[64] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+        frame[12] = 0x88;
+        frame[13] = 0xb5;
+        check(tender_net_acquire("net0", &net) == HVT_OK &&
+                  tender_net_write(net.handle, frame, sizeof(frame)) == HVT_OK,
+              "a frame beside the block ring");
+    }
+#endif
     printf("block ring: %s\n",
            tender_block_ring_in_use() ? "in use" : "not offered");
     if (failures)

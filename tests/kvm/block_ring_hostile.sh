@@ -4,14 +4,14 @@
 # them and after a kick storm, a ring index out of range stops the guest
 # (241), entries in flight at HALT and a guest that never takes its
 # commits neither crash nor wedge the monitor, and a kick without a ring
-# is not a hypercall.
+# is not a hypercall; the same entries beside the network ring.
 . ./lib.sh
 dd if=/dev/zero of=brh.img bs=1024 count=256 2>/dev/null || fail "no disk"
 
 ring_run() { # MODE [TENDER-OPTIONS...]
     mode=$1
     shift
-    timeout 120 ./tender "$@" --block:disk=brh.img block_ring_hostile.elf \
+    timeout 120 ./tender "$@" --block:disk=brh.img "${elf:-block_ring_hostile.elf}" \
         "$mode" >.out.$$ 2>.err.$$
     st=$?
     out=$(cat .out.$$)
@@ -51,6 +51,13 @@ expect_status 246
 ring_run kick --no-block-ring
 expect_status 241
 expect_one_line_error "port 0x601 is not a hypercall"
+
+# Beside the network ring (its area is where a bad entry points, too).
+[ -x "$IP" ] || fail "no $IP in the test host: cannot make the tap"
+tap_up tapbrh0 10.97.0.1/24
+elf=block_ring_hostile_net.elf ring_run entries --net:net0=tapbrh0
+expect_status 0
+expect_stdout "block_ring_hostile: PASS"
 rm -f brh.img
 
-pass "bad block ring entries refused one by one with their ids, protocol breaks stopped (241), no wedge, both threads confined"
+pass "bad block ring entries refused one by one with their ids (alone and beside the network ring), protocol breaks stopped (241), no wedge, both threads confined"

@@ -141,6 +141,15 @@ static int have_disk(const struct block_disks *disks)
     return 0;
 }
 
+static const struct ring_kind block_ring_kind = {
+    .what = "block ring",
+    .kick_port = TENDER_BLOCK_RING_KICK_PIO,
+    .filter = SANDBOX_BLOCK_IO,
+    .owner = SANDBOX_FD_BLOCK_RING,
+    .serve = serve_cb,
+    .idle = idle_cb,
+};
+
 int block_ring_create(struct tender_vm *vm, struct block_disks *disks,
                       struct block_ring **ringp, struct tender_error *err)
 {
@@ -156,16 +165,10 @@ int block_ring_create(struct tender_vm *vm, struct block_disks *disks,
     ring->shared = (struct tender_block_ring *)(vm->mem.base + vm->ring_gpa +
                                                 TENDER_BLOCK_RING_OFFSET);
     ring->disks = disks;
-    ring->io.what = "block ring";
-    ring->io.filter = SANDBOX_BLOCK_IO;
-    ring->io.serve = serve_cb;
-    ring->io.idle = idle_cb;
-    ring->io.ctx = ring;
-    ring->io.needs_kick = &ring->shared->needs_kick;
-    ring->io.efd = -1;
+    ring_thread_clear(&ring->io);
     *ringp = ring;
-    if (ring_thread_init(&ring->io, vm, TENDER_BLOCK_RING_KICK_PIO,
-                         SANDBOX_FD_BLOCK_RING, err) < 0)
+    if (ring_thread_init(&ring->io, vm, &block_ring_kind, ring,
+                         &ring->shared->needs_kick, err) < 0)
         return -1;
     for (int h = 0; h < HVT_MFT_MAX_ENTRIES; h++)
         if (disks->disk[h].fd >= 0 &&

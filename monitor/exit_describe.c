@@ -76,3 +76,27 @@ void tender_exit_describe(const struct tender_exit *e, char *buf, size_t len)
         break;
     }
 }
+
+int tender_exit_status(const struct tender_exit *exit, int stopped_status)
+{
+    switch (exit->reason) {
+    case TENDER_STOP_HALT:
+        return exit->status;
+    case TENDER_STOP_BAD_IO:
+    case TENDER_STOP_BAD_HYPERCALL:
+    case TENDER_STOP_BAD_RING:
+        return 241;
+    case TENDER_STOP_BAD_MMIO:
+        return 242;
+    case TENDER_STOP_TRIPLE_FAULT:
+        return 243;
+    case TENDER_STOP_MEM_FAULT:
+        return 244;
+    case TENDER_STOP_REQUESTED:
+    case TENDER_STOP_DEBUGGER:
+        return stopped_status;
+    case TENDER_STOP_KVM_ERROR:
+    default:
+        return 245;
+    }
+}

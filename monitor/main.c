@@ -22,11 +22,7 @@
 /* tender's own exit statuses; 0-239 and 255 belong to the guest. */
 enum {
     EXIT_SETUP = 240,
-    EXIT_BAD_IO = 241,
-    EXIT_BAD_MMIO = 242,
-    EXIT_TRIPLE_FAULT = 243,
-    EXIT_MEM_FAULT = 244,
-    EXIT_KVM_ERROR = 245,
+    EXIT_KVM_ERROR = 245, /* 241-245: tender_exit_status() */
     EXIT_SIGNAL = 246
 };
 
@@ -94,26 +90,7 @@ static void catch_stop_signals(void)
 
 static int exit_status(const struct tender_exit *e)
 {
-    switch (e->reason) {
-    case TENDER_STOP_HALT:
-        return e->status;
-    case TENDER_STOP_BAD_IO:
-    case TENDER_STOP_BAD_HYPERCALL:
-    case TENDER_STOP_BAD_RING:
-        return EXIT_BAD_IO;
-    case TENDER_STOP_BAD_MMIO:
-        return EXIT_BAD_MMIO;
-    case TENDER_STOP_TRIPLE_FAULT:
-        return EXIT_TRIPLE_FAULT;
-    case TENDER_STOP_MEM_FAULT:
-        return EXIT_MEM_FAULT;
-    case TENDER_STOP_REQUESTED:
-    case TENDER_STOP_DEBUGGER:
-        return EXIT_SIGNAL;
-    case TENDER_STOP_KVM_ERROR:
-    default:
-        return EXIT_KVM_ERROR;
-    }
+    return tender_exit_status(e, EXIT_SIGNAL);
 }
 
 /*

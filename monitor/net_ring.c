@@ -214,6 +214,15 @@ static int idle_cb(void *ctx)
            0;
 }
 
+static const struct ring_kind net_ring_kind = {
+    .what = "network ring",
+    .kick_port = HVT_RING_KICK_PIO,
+    .filter = SANDBOX_RING_IO,
+    .owner = SANDBOX_FD_RING,
+    .serve = serve_cb,
+    .idle = idle_cb,
+};
+
 int net_ring_create(struct tender_vm *vm, const struct net_ring_dev *devs,
                     size_t rx_size, struct net_ring **ringp,
                     struct tender_error *err)
@@ -230,19 +239,13 @@ int net_ring_create(struct tender_vm *vm, const struct net_ring_dev *devs,
     ring->shared = (struct hvt_ring *)(vm->mem.base + vm->ring_gpa);
     memcpy(ring->dev, devs, sizeof(ring->dev));
     ring->rx_size = rx_size;
-    ring->io.what = "network ring";
-    ring->io.filter = SANDBOX_RING_IO;
-    ring->io.serve = serve_cb;
-    ring->io.idle = idle_cb;
-    ring->io.ctx = ring;
-    ring->io.needs_kick = &ring->shared->needs_kick;
-    ring->io.efd = -1;
+    ring_thread_clear(&ring->io);
     *ringp = ring;
     ring->rx_buf = malloc(rx_size);
     if (ring->rx_buf == NULL)
         return tnd_fail(err, TENDER_E_SYSTEM, "out of memory");
-    if (ring_thread_init(&ring->io, vm, HVT_RING_KICK_PIO, SANDBOX_FD_RING,
-                         err) < 0)
+    if (ring_thread_init(&ring->io, vm, &net_ring_kind, ring,
+                         &ring->shared->needs_kick, err) < 0)
         return -1;
     for (int h = 0; h < HVT_MFT_MAX_ENTRIES; h++)
         if (ring->dev[h].fd >= 0 &&

@@ -72,7 +72,7 @@ static int poll_ring(struct ring_thread *t)
     uint64_t start = 0;
 
     for (unsigned i = 0;; i++) {
-        if (!t->idle(t->ctx))
+        if (!t->kind->idle(t->ctx))
             return 1;
         __asm__ __volatile__("pause");
         if (i < RING_POLL_ITERS || i % 64 != 0)
@@ -93,7 +93,7 @@ static void sleep_until_kicked(struct ring_thread *t, int commits_full)
     /* Our store before our look, as the guest's tail store comes before
      * its look at needs_kick: one of us sees the other. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if ((commits_full || t->idle(t->ctx)) && !atomic_load(&t->stop)) {
+    if ((commits_full || t->kind->idle(t->ctx)) && !atomic_load(&t->stop)) {
         if (read(t->efd, &v, sizeof(v)) == (ssize_t)sizeof(v))
             t->wakeups++;
     }
@@ -106,14 +106,14 @@ static void *io_thread(void *arg)
     struct tender_error err;
     int faulted = 0;
 
-    if (t->vm->sandbox && sandbox_apply(t->vm, t->filter, &err) < 0) {
+    if (t->vm->sandbox && sandbox_apply(t->vm, t->kind->filter, &err) < 0) {
         atomic_store(&t->ready, -1);
         atomic_store(&t->done, 1);
         return NULL;
     }
     atomic_store(&t->ready, 1);
     while (!atomic_load(&t->stop)) {
-        int rc = t->serve(t->ctx);
+        int rc = t->kind->serve(t->ctx);
 
         if (rc < 0) {
             faulted = 1;
@@ -132,34 +132,44 @@ static void *io_thread(void *arg)
      */
     if (!faulted) {
         t->final_pass = 1;
-        t->serve(t->ctx);
+        t->kind->serve(t->ctx);
     }
     atomic_store(&t->done, 1);
     return NULL;
 }
 
-int ring_thread_init(struct ring_thread *t, struct tender_vm *vm, uint16_t port,
-                     unsigned owner, struct tender_error *err)
+void ring_thread_clear(struct ring_thread *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->efd = -1;
+}
+
+int ring_thread_init(struct ring_thread *t, struct tender_vm *vm,
+                     const struct ring_kind *kind, void *ctx,
+                     volatile uint32_t *needs_kick, struct tender_error *err)
 {
     struct kvm_ioeventfd ioev;
 
     t->vm = vm;
+    t->kind = kind;
+    t->ctx = ctx;
+    t->needs_kick = needs_kick;
     t->efd = eventfd(0, EFD_CLOEXEC);
     if (t->efd < 0)
         return tnd_fail_errno(err, TENDER_E_SYSTEM, errno,
-                              "cannot create the %s's eventfd", t->what);
+                              "cannot create the %s's eventfd", t->kind->what);
     /* Any 4-byte OUT to the kick port, whatever its value. */
     memset(&ioev, 0, sizeof(ioev));
-    ioev.addr = port;
+    ioev.addr = kind->kick_port;
     ioev.len = 4;
     ioev.fd = t->efd;
     ioev.flags = KVM_IOEVENTFD_FLAG_PIO;
     if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &ioev) < 0)
         return tnd_fail_errno(err, TENDER_E_KVM, errno,
-                              "KVM_IOEVENTFD for the %s", t->what);
+                              "KVM_IOEVENTFD for the %s", t->kind->what);
     *t->needs_kick = 1;
     /* Read by the thread; written by ring_thread_stop to wake it. */
-    if (vm_sandbox_allow_io(vm, t->efd, SANDBOX_READ, owner) < 0 ||
+    if (vm_sandbox_allow_io(vm, t->efd, SANDBOX_READ, kind->owner) < 0 ||
         vm_sandbox_allow(vm, t->efd, SANDBOX_WRITE) < 0)
         return tnd_fail(err, TENDER_E_DEVICE, "too many devices");
     return 0;
@@ -194,14 +204,14 @@ int ring_thread_start(struct ring_thread *t, struct tender_error *err)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0)
         return tnd_fail_errno(err, TENDER_E_SYSTEM, rc,
-                              "cannot start the %s's thread", t->what);
+                              "cannot start the %s's thread", t->kind->what);
     t->started = 1;
     while (atomic_load(&t->ready) == 0)
         sleep_ms();
     if (atomic_load(&t->ready) < 0) {
         ring_thread_stop(t);
         return tnd_fail(err, TENDER_E_SYSTEM, "cannot confine the %s's thread",
-                        t->what);
+                        t->kind->what);
     }
     return 0;
 }

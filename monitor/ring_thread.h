@@ -14,10 +14,12 @@
 #include "sandbox_policy.h"
 #include "vm.h"
 
-struct ring_thread {
-    struct tender_vm *vm;
+/* One kind of ring, as its thread sees it. */
+struct ring_kind {
     const char *what; /* "network ring": for errors */
+    uint16_t kick_port;
     enum sandbox_thread filter;
+    unsigned owner; /* its descriptors' enum sandbox_fd_owner */
     /*
      * Serve what is queued: 0 when the ring is empty (or stop is set),
      * 1 when every commit slot is unconsumed, -1 when the guest broke the
@@ -25,6 +27,11 @@ struct ring_thread {
      */
     int (*serve)(void *ctx);
     int (*idle)(void *ctx); /* no entry queued */
+};
+
+struct ring_thread {
+    struct tender_vm *vm;
+    const struct ring_kind *kind;
     void *ctx;
     volatile uint32_t *needs_kick; /* in the ring */
     int efd;                       /* the kick's eventfd */
@@ -36,13 +43,17 @@ struct ring_thread {
     uint64_t wakeups; /* times the thread was woken by a kick */
 };
 
+/* Before anything else: t belongs to nothing yet, and closes cleanly. */
+void ring_thread_clear(struct ring_thread *t);
 /*
  * Set-up, at attach (KVM's VM descriptor is still open): the eventfd,
- * wired to port with KVM_IOEVENTFD and allowed to the thread's filter
- * (owner).  The thread sleeps until the first kick.  0, or -1 with err.
+ * wired to the kind's port with KVM_IOEVENTFD and allowed to its filter.
+ * The thread will serve ctx and sleep until the first kick.  0, or -1
+ * with err.
  */
-int ring_thread_init(struct ring_thread *t, struct tender_vm *vm, uint16_t port,
-                     unsigned owner, struct tender_error *err);
+int ring_thread_init(struct ring_thread *t, struct tender_vm *vm,
+                     const struct ring_kind *kind, void *ctx,
+                     volatile uint32_t *needs_kick, struct tender_error *err);
 int ring_thread_start(struct ring_thread *t, struct tender_error *err);
 /* Stops the thread and waits for it; callable inside the sandbox. */
 void ring_thread_stop(struct ring_thread *t);

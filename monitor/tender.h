@@ -198,6 +198,15 @@ TENDER_API void tender_vm_destroy(struct tender_vm *vm);
 TENDER_API void tender_exit_describe(const struct tender_exit *exit, char *buf,
                                      size_t len);
 
+/*
+ * The process exit status the tender command gives this exit
+ * (docs/exit-status.md): the guest's own for a halt, 241 to 245 for the
+ * stops the monitor imposes, and stopped_status for a stop that was asked
+ * for (a request or the debugger), which each host chooses.
+ */
+TENDER_API int tender_exit_status(const struct tender_exit *exit,
+                                  int stopped_status);
+
 /* Does some device module accept option key? */
 TENDER_API int tender_dev_key_known(const char *key);
 

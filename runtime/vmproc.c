@@ -16,11 +16,7 @@
 #include "vmproc.h"
 
 enum {
-    EXIT_BAD_IO = 241,
-    EXIT_BAD_MMIO = 242,
-    EXIT_TRIPLE_FAULT = 243,
-    EXIT_MEM_FAULT = 244,
-    EXIT_KVM_ERROR = 245,
+    EXIT_KVM_ERROR = 245, /* as tender_exit_status() says of KVM's errors */
 };
 
 static struct tender_vm *the_vm;
@@ -78,28 +74,12 @@ static void log_line(void *opaque, const char *msg)
     stderr_line(msg);
 }
 
+/* As the tender command's, but a stop is the signal's 128 + N, as a
+ * container engine expects of a process it signalled. */
 static int exit_status(const struct tender_exit *e)
 {
-    switch (e->reason) {
-    case TENDER_STOP_HALT:
-        return e->status;
-    case TENDER_STOP_BAD_IO:
-    case TENDER_STOP_BAD_HYPERCALL:
-    case TENDER_STOP_BAD_RING:
-        return EXIT_BAD_IO;
-    case TENDER_STOP_BAD_MMIO:
-        return EXIT_BAD_MMIO;
-    case TENDER_STOP_TRIPLE_FAULT:
-        return EXIT_TRIPLE_FAULT;
-    case TENDER_STOP_MEM_FAULT:
-        return EXIT_MEM_FAULT;
-    case TENDER_STOP_REQUESTED:
-    case TENDER_STOP_DEBUGGER:
-        return 128 + (stop_signal ? (int)stop_signal : SIGTERM);
-    case TENDER_STOP_KVM_ERROR:
-    default:
-        return EXIT_KVM_ERROR;
-    }
+    return tender_exit_status(e,
+                              128 + (stop_signal ? (int)stop_signal : SIGTERM));
 }
 
 static void use_console(int fd)

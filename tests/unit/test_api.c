@@ -138,6 +138,41 @@ START_TEST(test_exit_describe)
     e.detail = 0xc0000000;
     tender_exit_describe(&e, line, sizeof(line));
     ck_assert_ptr_nonnull(strstr(line, "unbacked address 0xc0000000"));
+    e.reason = TENDER_STOP_BAD_RING;
+    e.detail = 3ULL << 32 | 5000;
+    tender_exit_describe(&e, line, sizeof(line));
+    ck_assert_ptr_nonnull(strstr(line, "block ring's protocol (ent_tail"));
+    e.detail = 2ULL << 32;
+    tender_exit_describe(&e, line, sizeof(line));
+    ck_assert_ptr_nonnull(strstr(line, "network ring's protocol (com_head"));
+}
+END_TEST
+
+/* docs/exit-status.md's table, which tender and tender-oci share. */
+START_TEST(test_exit_status)
+{
+    struct tender_exit e = {.reason = TENDER_STOP_HALT, .status = 7};
+
+    ck_assert_int_eq(tender_exit_status(&e, 246), 7);
+    e.status = 255;
+    ck_assert_int_eq(tender_exit_status(&e, 246), 255);
+    e.reason = TENDER_STOP_BAD_HYPERCALL;
+    ck_assert_int_eq(tender_exit_status(&e, 246), 241);
+    e.reason = TENDER_STOP_BAD_RING;
+    ck_assert_int_eq(tender_exit_status(&e, 246), 241);
+    e.reason = TENDER_STOP_BAD_MMIO;
+    ck_assert_int_eq(tender_exit_status(&e, 246), 242);
+    e.reason = TENDER_STOP_TRIPLE_FAULT;
+    ck_assert_int_eq(tender_exit_status(&e, 246), 243);
+    e.reason = TENDER_STOP_MEM_FAULT;
+    ck_assert_int_eq(tender_exit_status(&e, 246), 244);
+    e.reason = TENDER_STOP_KVM_ERROR;
+    ck_assert_int_eq(tender_exit_status(&e, 246), 245);
+    e.reason = TENDER_STOP_REQUESTED;
+    ck_assert_int_eq(tender_exit_status(&e, 246), 246);
+    ck_assert_int_eq(tender_exit_status(&e, 143), 143);
+    e.reason = TENDER_STOP_DEBUGGER;
+    ck_assert_int_eq(tender_exit_status(&e, 137), 137);
 }
 END_TEST
 
@@ -154,6 +189,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_check_good_buffer);
     tcase_add_test(tc, test_check_bad_file);
     tcase_add_test(tc, test_exit_describe);
+    tcase_add_test(tc, test_exit_status);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -20,7 +20,7 @@ static const struct hvt_mft *attached_manifest(void)
 }
 
 /* The attached block device behind handle, or NULL. */
-static const struct hvt_mft_entry *block_entry(uint64_t handle)
+const struct hvt_mft_entry *block_entry(uint64_t handle)
 {
     const struct hvt_mft *mft = attached_manifest();
     const struct hvt_mft_entry *e;
@@ -51,7 +51,7 @@ int tender_block_acquire(const char *name, struct tender_block_info *info)
 }
 
 /* Whole sectors, at least one, inside the disk; no overflow. */
-static int request_fits(uint64_t handle, uint64_t offset, uint64_t len)
+int block_request_fits(uint64_t handle, uint64_t offset, uint64_t len)
 {
     const struct hvt_mft_entry *e = block_entry(handle);
     uint64_t sector, capacity;
@@ -68,7 +68,7 @@ int tender_block_read(uint64_t handle, uint64_t offset, void *buf, size_t len)
 {
     struct hvt_hc_block_read arg = {handle, offset, gpa_of(buf), len, 0, 0};
 
-    if (!request_fits(handle, offset, len))
+    if (!block_request_fits(handle, offset, len))
         return HVT_EINVAL;
     hypercall(HVT_HYPERCALL_BLOCK_READ, &arg);
     return arg.ret;
@@ -79,7 +79,7 @@ int tender_block_write(uint64_t handle, uint64_t offset, const void *buf,
 {
     struct hvt_hc_block_write arg = {handle, offset, gpa_of(buf), len, 0, 0};
 
-    if (!request_fits(handle, offset, len))
+    if (!block_request_fits(handle, offset, len))
         return HVT_EINVAL;
     hypercall(HVT_HYPERCALL_BLOCK_WRITE, &arg);
     return arg.ret;

@@ -39,6 +39,22 @@ const struct hvt_boot_info *kernel_boot_info;
 /* Read by every function compiled with -fstack-protector. */
 uintptr_t __stack_chk_guard;
 
+/*
+ * Boot info lies in the low area that our page tables map read-only:
+ * clear CR0.WP for the one store that accepts a feature.
+ */
+void accept_feature(uint32_t bit)
+{
+    volatile struct hvt_boot_info *bi =
+        (volatile struct hvt_boot_info *)kernel_boot_info;
+    uint64_t cr0;
+
+    __asm__ __volatile__("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ __volatile__("mov %0, %%cr0" : : "r"(cr0 & ~(1ULL << 16)));
+    bi->guest_features |= bit;
+    __asm__ __volatile__("mov %0, %%cr0" : : "r"(cr0) : "memory");
+}
+
 static uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
@@ -112,9 +128,11 @@ void tender_boot(const struct hvt_boot_info *bi)
     stack_guard_init(bi);
     cpu_init();
     cpu_enable_sse();
-    /* The network ring's 2 MiB above mem_size are mapped too. */
-    paging_init(net_ring_offered(bi) ? mem_size + HVT_RING_REGION_SIZE
-                                     : mem_size,
+    /* The rings' 2 MiB above mem_size are mapped too, if either is
+     * offered. */
+    paging_init(net_ring_offered(bi) || block_ring_offered(bi)
+                    ? mem_size + HVT_RING_REGION_SIZE
+                    : mem_size,
                 guard);
     clock_init(bi);
     env_init(bi, heap_lo, guard != 0 ? guard : heap_lo, &si);

@@ -29,6 +29,9 @@ void paging_init(uint64_t mem_size, uint64_t guard_page);
 /* boot.c: the boot info the monitor handed us, for the device drivers. */
 extern const struct hvt_boot_info *kernel_boot_info;
 
+/* boot.c: set a feature bit in boot info's guest_features. */
+void accept_feature(uint32_t bit);
+
 /* clock.c */
 void clock_init(const struct hvt_boot_info *bi);
 
@@ -50,6 +53,18 @@ static inline int net_ring_offered(const struct hvt_boot_info *bi)
 {
     return (bi->host_features & HVT_FEATURE_RING_IO) &&
            bi->net_ring_gpa == bi->mem_size &&
+           bi->mem_size + HVT_RING_REGION_SIZE <= HVT_GUEST_MAX_MEM;
+}
+
+/* block.c: the attached block device behind handle, or NULL; and whether
+ * a request is whole sectors, at least one, inside that disk. */
+const struct hvt_mft_entry *block_entry(uint64_t handle);
+int block_request_fits(uint64_t handle, uint64_t offset, uint64_t len);
+
+/* The block ring lies TENDER_BLOCK_RING_OFFSET into the same 2 MiB. */
+static inline int block_ring_offered(const struct hvt_boot_info *bi)
+{
+    return (bi->host_features & TENDER_FEATURE_BLOCK_RING) &&
            bi->mem_size + HVT_RING_REGION_SIZE <= HVT_GUEST_MAX_MEM;
 }
 

@@ -32,22 +32,6 @@ static inline uint32_t load(const volatile uint32_t *p)
     return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
-/*
- * Accept the ring in boot info's guest_features, which lies in the
- * low area our page tables map read-only: with CR0.WP clear for one store.
- */
-static void accept_ring(void)
-{
-    volatile struct hvt_boot_info *bi =
-        (volatile struct hvt_boot_info *)kernel_boot_info;
-    uint64_t cr0;
-
-    __asm__ __volatile__("mov %%cr0, %0" : "=r"(cr0));
-    __asm__ __volatile__("mov %0, %%cr0" : : "r"(cr0 & ~(1ULL << 16)));
-    bi->guest_features |= HVT_FEATURE_RING_IO;
-    __asm__ __volatile__("mov %0, %%cr0" : : "r"(cr0) : "memory");
-}
-
 struct hvt_ring *net_ring_get(void)
 {
     const struct hvt_boot_info *bi = kernel_boot_info;
@@ -58,7 +42,7 @@ struct hvt_ring *net_ring_get(void)
     /* Only where boot.c mapped it: the 2 MiB right above mem_size. */
     if (net_ring_offered(bi)) {
         ring = (struct hvt_ring *)(uintptr_t)bi->net_ring_gpa;
-        accept_ring();
+        accept_feature(HVT_FEATURE_RING_IO);
     }
     return ring;
 }

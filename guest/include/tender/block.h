@@ -73,8 +73,9 @@ int tender_block_flush(uint64_t handle);
  * the writes submitted before it, and a flush makes them durable (as
  * tender_block_flush does).  A request that is malformed (see
  * tender_block_read, and len below 4 GiB, the most a ring entry holds)
- * completes at once with HVT_EINVAL, ahead of requests still in flight.  The synchronous calls above do not wait for requests
- * in flight: reap those first where the order matters.
+ * completes at once with HVT_EINVAL, ahead of requests still in flight.
+ * The synchronous calls above do not wait for requests in flight: reap
+ * those first where the order matters.
  */
 #define TENDER_BLOCK_READ 1
 #define TENDER_BLOCK_WRITE 2

@@ -97,11 +97,18 @@ int32_t block_disk_io(struct tender_vm *vm, struct block_disk *d, int writing,
 
 int32_t block_disk_flush(struct tender_vm *vm, struct block_disk *d)
 {
-    if (!atomic_load(&d->flush_failed) && fdatasync(d->fd) < 0) {
-        atomic_store(&d->flush_failed, 1);
+    int failed;
+
+    while (
+        atomic_flag_test_and_set_explicit(&d->flushing, memory_order_acquire))
+        __asm__ __volatile__("pause");
+    if (!d->flush_failed && fdatasync(d->fd) < 0) {
+        d->flush_failed = 1;
         report_io_error(vm, d, "flush", 0, errno);
     }
-    return atomic_load(&d->flush_failed) ? HVT_EUNSPEC : HVT_OK;
+    failed = d->flush_failed;
+    atomic_flag_clear_explicit(&d->flushing, memory_order_release);
+    return failed ? HVT_EUNSPEC : HVT_OK;
 }
 
 static int disk_size(int fd, const struct stat *st, const char *path,

@@ -16,9 +16,16 @@ struct block_disk {
     uint64_t capacity;
     uint64_t sector_size;
     /* A flush failed: the kernel may have dropped the dirty pages it could
-     * not write, so no later flush can promise durability again.  Set by
-     * either thread. */
-    atomic_int flush_failed;
+     * not write, so no later flush can promise durability again. */
+    int flush_failed;
+    /*
+     * Held around a flush and flush_failed.  The kernel reports a failed
+     * write-back to one fdatasync only: without the lock, the vCPU's
+     * flush and the ring's could both run, one get the error and the
+     * other, finishing first, answer OK.  A spin lock, as neither thread's
+     * filter has futex.
+     */
+    atomic_flag flushing;
     char name[HVT_MFT_NAME_SIZE];
     char *path;
 };

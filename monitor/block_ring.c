@@ -108,8 +108,15 @@ int block_ring_serve(struct block_ring *ring)
         /* Our copy, read once: the guest may change the slot meanwhile. */
         memcpy(&e, (const void *)&r->entries[ring->ent_head & HVT_RING_MASK],
                sizeof(e));
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        ret = block_ring_do(ring, &e, &len);
+        /* A stopped guest reads nothing any more: its queued reads are
+         * not done, so that a stop is not held up by them.  Its writes
+         * are, as they would have been a moment later. */
+        if (ring->io.final_pass && e.op == TENDER_BLOCK_RING_OP_READ) {
+            ret = HVT_EUNSPEC;
+            len = 0;
+        } else {
+            ret = block_ring_do(ring, &e, &len);
+        }
         if (ret == HVT_EINVAL)
             ring->stats.bad++;
         post_commit(ring, e.id, ret, len);
@@ -125,12 +132,13 @@ static int serve_cb(void *ctx)
     return block_ring_serve(ctx);
 }
 
-static int idle_cb(void *ctx)
+static int ready_cb(void *ctx)
 {
     struct block_ring *ring = ctx;
+    struct tender_block_ring *r = ring->shared;
 
-    return ring_pending(ring->ent_head, ring_load(&ring->shared->ent_tail)) ==
-           0;
+    return ring_pending(ring->ent_head, ring_load(&r->ent_tail)) != 0 &&
+           ring_commit_room(ring->com_tail, ring_load(&r->com_head)) != 0;
 }
 
 static int have_disk(const struct block_disks *disks)
@@ -147,7 +155,7 @@ static const struct ring_kind block_ring_kind = {
     .filter = SANDBOX_BLOCK_IO,
     .owner = SANDBOX_FD_BLOCK_RING,
     .serve = serve_cb,
-    .idle = idle_cb,
+    .ready = ready_cb,
 };
 
 int block_ring_create(struct tender_vm *vm, struct block_disks *disks,

@@ -2,7 +2,38 @@
 #include <stdio.h>
 
 #include "hvt_abi.h"
+#include "ring_thread.h"
 #include "tender.h"
+
+/* The detail's high half is ring_thread.h's enum ring_fault_reason. */
+static void describe_ring_fault(unsigned long long d, unsigned long long rip,
+                                char *buf, size_t len)
+{
+    const char *ring = "the network";
+    const char *what = "ent_tail more than 1024 entries ahead";
+
+    switch (d >> 32) {
+    case NET_RING_FAULT_ENT_TAIL:
+        break;
+    case NET_RING_FAULT_COM_HEAD:
+        what = "com_head ahead of com_tail or too far behind";
+        break;
+    case BLOCK_RING_FAULT_ENT_TAIL:
+        ring = "the block";
+        break;
+    case BLOCK_RING_FAULT_COM_HEAD:
+        ring = "the block";
+        what = "com_head ahead of com_tail or too far behind";
+        break;
+    default:
+        ring = "an I/O";
+        what = "unknown fault";
+        break;
+    }
+    snprintf(buf, len,
+             "guest stopped: it broke %s ring's protocol (%s, rip=0x%llx)",
+             ring, what, rip);
+}
 
 void tender_exit_describe(const struct tender_exit *e, char *buf, size_t len)
 {
@@ -59,16 +90,7 @@ void tender_exit_describe(const struct tender_exit *e, char *buf, size_t len)
         snprintf(buf, len, "guest killed by the debugger (rip=0x%llx)", rip);
         break;
     case TENDER_STOP_BAD_RING:
-        /* The detail's high half: ring_thread.h's enum ring_fault_reason,
-         * odd for a runaway ent_tail, even for an impossible com_head. */
-        snprintf(buf, len,
-                 "guest stopped: it broke the %s ring's protocol "
-                 "(%s, rip=0x%llx)",
-                 d >> 32 >= 3 ? "block" : "network",
-                 (d >> 32) % 2 == 1 ? "ent_tail more than 1024 entries ahead"
-                                    : "com_head ahead of com_tail or too far "
-                                      "behind",
-                 rip);
+        describe_ring_fault(d, rip, buf, len);
         break;
     case TENDER_STOP_REQUESTED:
     default:

@@ -160,7 +160,6 @@ int net_ring_serve(struct net_ring *ring)
             return 0;
         /* Our copy, read once: the guest may change the slot meanwhile. */
         memcpy(&e, (const void *)&r->entries[index & HVT_RING_MASK], sizeof(e));
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
         verdict = net_ring_check_entry(ring, &e, &buf);
         if (e.op == HVT_RING_OP_NET_WRITE) {
             if (verdict == HVT_OK) {
@@ -206,12 +205,20 @@ static int serve_cb(void *ctx)
     return net_ring_serve(ctx);
 }
 
-static int idle_cb(void *ctx)
+/* A NET_WRITE needs no commit slot; a NET_READ (or a refusal) does. */
+static int ready_cb(void *ctx)
 {
     struct net_ring *ring = ctx;
+    struct hvt_ring *r = ring->shared;
+    uint32_t op;
 
-    return ring_pending(ring->ent_head, ring_load(&ring->shared->ent_tail)) ==
-           0;
+    if (ring_pending(ring->ent_head, ring_load(&r->ent_tail)) == 0)
+        return 0;
+    op = ((volatile struct hvt_ring_entry *)&r
+              ->entries[ring->ent_head & HVT_RING_MASK])
+             ->op;
+    return op == HVT_RING_OP_NET_WRITE ||
+           ring_commit_room(ring->com_tail, ring_load(&r->com_head)) != 0;
 }
 
 static const struct ring_kind net_ring_kind = {
@@ -220,7 +227,7 @@ static const struct ring_kind net_ring_kind = {
     .filter = SANDBOX_RING_IO,
     .owner = SANDBOX_FD_RING,
     .serve = serve_cb,
-    .idle = idle_cb,
+    .ready = ready_cb,
 };
 
 int net_ring_create(struct tender_vm *vm, const struct net_ring_dev *devs,

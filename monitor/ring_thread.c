@@ -41,7 +41,9 @@ int64_t ring_commit_room(uint32_t com_tail, uint32_t com_head)
 
 void ring_fault(struct tender_vm *vm, uint64_t detail)
 {
-    vm->ring_fault_detail = detail;
+    unsigned long long none = 0;
+
+    atomic_compare_exchange_strong(&vm->ring_fault_detail, &none, detail);
     atomic_store(&vm->ring_fault, 1);
     /* As tender_vm_request_stop(), with the one call our sandbox allows.
      * The vCPU thread waits for us (ring_thread_stop) before it leaves
@@ -72,7 +74,7 @@ static int poll_ring(struct ring_thread *t)
     uint64_t start = 0;
 
     for (unsigned i = 0;; i++) {
-        if (!t->kind->idle(t->ctx))
+        if (t->kind->ready(t->ctx))
             return 1;
         __asm__ __volatile__("pause");
         if (i < RING_POLL_ITERS || i % 64 != 0)
@@ -84,18 +86,21 @@ static int poll_ring(struct ring_thread *t)
     }
 }
 
-/* Ask for a kick, then sleep until it comes (or until we are stopped). */
-static void sleep_until_kicked(struct ring_thread *t, int commits_full)
+/*
+ * Ask for a kick, then sleep until it comes (or until we are stopped).
+ * Our store of needs_kick comes before our last look at the ring, as the
+ * guest's store of ent_tail (or com_head) comes before its look at
+ * needs_kick: one of us sees the other, and no entry is left asleep.
+ */
+static void sleep_until_kicked(struct ring_thread *t)
 {
     uint64_t v;
 
     ring_store(t->needs_kick, 1);
-    /* Our store before our look, as the guest's tail store comes before
-     * its look at needs_kick: one of us sees the other. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if ((commits_full || t->kind->idle(t->ctx)) && !atomic_load(&t->stop)) {
-        if (read(t->efd, &v, sizeof(v)) == (ssize_t)sizeof(v))
-            t->wakeups++;
+    if (!t->kind->ready(t->ctx) && !atomic_load(&t->stop) &&
+        read(t->efd, &v, sizeof(v)) < 0) {
+        /* Interrupted or closed: look at the ring again either way. */
     }
     ring_store(t->needs_kick, 0);
 }
@@ -107,11 +112,11 @@ static void *io_thread(void *arg)
     int faulted = 0;
 
     if (t->vm->sandbox && sandbox_apply(t->vm, t->kind->filter, &err) < 0) {
-        atomic_store(&t->ready, -1);
+        atomic_store(&t->confined, -1);
         atomic_store(&t->done, 1);
         return NULL;
     }
-    atomic_store(&t->ready, 1);
+    atomic_store(&t->confined, 1);
     while (!atomic_load(&t->stop)) {
         int rc = t->kind->serve(t->ctx);
 
@@ -120,10 +125,10 @@ static void *io_thread(void *arg)
             break;
         }
         /* With every commit slot unconsumed (rc 1), the entry left waits
-         * for the guest's next kick, without spinning on it. */
+         * for the guest to consume one and kick, without spinning on it. */
         if (rc == 0 && poll_ring(t))
             continue;
-        sleep_until_kicked(t, rc == 1);
+        sleep_until_kicked(t);
     }
     /*
      * The guest has stopped: what it queued before is still served (as
@@ -191,7 +196,7 @@ int ring_thread_start(struct ring_thread *t, struct tender_error *err)
 
     if (t->started)
         return 0;
-    atomic_store(&t->ready, 0);
+    atomic_store(&t->confined, 0);
     atomic_store(&t->done, 0);
     atomic_store(&t->stop, 0);
     t->final_pass = 0;
@@ -206,9 +211,9 @@ int ring_thread_start(struct ring_thread *t, struct tender_error *err)
         return tnd_fail_errno(err, TENDER_E_SYSTEM, rc,
                               "cannot start the %s's thread", t->kind->what);
     t->started = 1;
-    while (atomic_load(&t->ready) == 0)
+    while (atomic_load(&t->confined) == 0)
         sleep_ms();
-    if (atomic_load(&t->ready) < 0) {
+    if (atomic_load(&t->confined) < 0) {
         ring_thread_stop(t);
         return tnd_fail(err, TENDER_E_SYSTEM, "cannot confine the %s's thread",
                         t->kind->what);

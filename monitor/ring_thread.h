@@ -26,7 +26,9 @@ struct ring_kind {
      * protocol (after ring_fault()).
      */
     int (*serve)(void *ctx);
-    int (*idle)(void *ctx); /* no entry queued */
+    /* An entry is queued that serve can take now (it has its commit
+     * slot, if it needs one).  Only a hint: serve checks again. */
+    int (*ready)(void *ctx);
 };
 
 struct ring_thread {
@@ -36,11 +38,10 @@ struct ring_thread {
     volatile uint32_t *needs_kick; /* in the ring */
     int efd;                       /* the kick's eventfd */
     atomic_int stop;
-    atomic_int ready; /* 1 once the thread is confined, -1 if it failed */
+    atomic_int confined; /* 1 once the thread is, -1 if that failed */
     atomic_int done;
     int started;
-    int final_pass;   /* serving what a stopped guest left queued */
-    uint64_t wakeups; /* times the thread was woken by a kick */
+    int final_pass; /* serving what a stopped guest left queued */
 };
 
 /* Before anything else: t belongs to nothing yet, and closes cleanly. */

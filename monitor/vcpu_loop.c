@@ -169,7 +169,8 @@ int vcpu_loop(struct tender_vm *vm, struct tender_error *err)
             /* The ring's I/O thread asks for a stop only for a guest
              * that broke the ring's protocol. */
             if (atomic_load(&vm->ring_fault))
-                stop(vm, TENDER_STOP_BAD_RING, vm->ring_fault_detail);
+                stop(vm, TENDER_STOP_BAD_RING,
+                     atomic_load(&vm->ring_fault_detail));
             else
                 stop(vm, TENDER_STOP_REQUESTED, 0);
             return 0;

@@ -164,7 +164,8 @@ struct tender_vm {
     int no_block_ring; /* tender_config.no_block_ring */
     /* Set by a ring's I/O thread before it asks the guest to stop. */
     atomic_int ring_fault;
-    uint64_t ring_fault_detail;
+    /* The first fault's detail (never 0), kept when both rings fault. */
+    atomic_ullong ring_fault_detail;
     /* The running vCPU thread, for the I/O thread's stop signal (a raw
      * tgkill: pthread_kill makes calls its sandbox does not allow). */
     int vcpu_pid;

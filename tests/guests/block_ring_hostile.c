@@ -181,7 +181,6 @@ static int entries(const struct tender_block_info *disk)
         {TENDER_BLOCK_RING_OP_FLUSH, 0, 0, ZERO, 0, "flush, handle 0"},
         {TENDER_BLOCK_RING_OP_FLUSH, 7, 0, ZERO, 0, "flush, no device 7"},
     };
-    volatile struct tender_block_ring *r = the_ring;
     const uint64_t mem = boot()->mem_size;
     const uint64_t offsets[] = {0, ss / 2, cap, cap - ss, 0 - ss};
     const uint32_t lens[] = {0, (uint32_t)ss, (uint32_t)(2 * ss),
@@ -302,6 +301,35 @@ static void run_batch(const struct tender_block_req *reqs, size_t n)
                 failures++;
             }
     }
+}
+
+/*
+ * A full ring of writes of 'I' to blocks 0-15 and reads of them, queued
+ * without a kick (the monitor's thread sleeps until the first one), then
+ * HALT: only the monitor's last pass over the ring can write the 'I's.
+ */
+static int inflight(const struct tender_block_info *disk)
+{
+    volatile struct tender_block_ring *r = the_ring;
+    uint64_t gpa = (uint64_t)(uintptr_t)buf;
+
+    memset(buf, 'I', BLOCK);
+    for (uint32_t i = 0; i < HVT_RING_SIZE; i++) {
+        volatile struct tender_block_ring_entry *e =
+            &r->entries[(r->ent_tail + i) & HVT_RING_MASK];
+        int reading = i % 2;
+
+        e->op =
+            reading ? TENDER_BLOCK_RING_OP_READ : TENDER_BLOCK_RING_OP_WRITE;
+        e->handle = (uint32_t)disk->handle;
+        e->data_gpa = reading ? gpa + BLOCK : gpa;
+        e->len = BLOCK;
+        e->id = i;
+        e->offset = (i / 2 % 16) * BLOCK;
+    }
+    __atomic_store_n(&r->ent_tail, r->ent_tail + HVT_RING_SIZE,
+                     __ATOMIC_RELEASE);
+    return 7;
 }
 
 static int pattern(const struct tender_block_info *disk)
@@ -441,12 +469,8 @@ int tender_app_main(const struct tender_start_info *si)
         for (;;)
             __asm__ __volatile__("pause");
     }
-    if (strcmp(mode, "inflight") == 0) {
-        for (uint32_t i = 0; i < HVT_RING_SIZE; i++)
-            put(i % 2 ? TENDER_BLOCK_RING_OP_READ : TENDER_BLOCK_RING_OP_WRITE,
-                (uint32_t)disk.handle, (i % 16) * BLOCK, gpa, BLOCK, i);
-        return 7;
-    }
+    if (strcmp(mode, "inflight") == 0)
+        return inflight(&disk);
     if (strcmp(mode, "wedge") == 0) {
         /* Commits for HVT_RING_SIZE only: the last 10 cannot come. */
         for (uint32_t i = 0; i < HVT_RING_SIZE + 10; i++) {

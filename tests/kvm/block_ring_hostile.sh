@@ -34,6 +34,9 @@ done
 
 ring_run inflight
 expect_status 7
+# Queued without a kick: the writes are the monitor's last pass's.
+head -c 65536 brh.img | tr -d 'I' | wc -c | grep -qx ' *0' ||
+    fail "the writes in flight at HALT did not land"
 
 start_tender --block:disk=brh.img block_ring_hostile.elf wedge
 wait_for_guest "block_ring_hostile: wedged"

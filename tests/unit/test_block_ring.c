@@ -85,6 +85,19 @@ static void put(uint32_t op, uint32_t handle, uint64_t offset, uint64_t gpa,
     f.r->ent_tail++;
 }
 
+/* Nothing was ever written to the disk. */
+static int disk_is_zero(void)
+{
+    static uint8_t all[CAPACITY];
+
+    if (pread(f.disks.disk[DISK].fd, all, CAPACITY, 0) != CAPACITY)
+        return 0;
+    for (size_t i = 0; i < CAPACITY; i++)
+        if (all[i] != 0)
+            return 0;
+    return 1;
+}
+
 static const struct hvt_ring_commit *commit(uint32_t i)
 {
     return &f.r->commits[i & HVT_RING_MASK];
@@ -149,6 +162,7 @@ START_TEST(test_bad_entry)
     ck_assert_uint_eq(commit(0)->len, 0);
     ck_assert_uint_eq(f.ring->stats.bad, 1);
     ck_assert_uint_eq(mem[0x20000], 0x77);
+    ck_assert(disk_is_zero());
     fake_fini();
 }
 END_TEST
@@ -187,6 +201,48 @@ START_TEST(test_serve_in_order)
     ck_assert_uint_eq(sector[0], 0xab);
     ck_assert_uint_eq(f.ring->stats.bad, 0);
     ck_assert_int_eq(f.vm->ring_fault, 0);
+    fake_fini();
+}
+END_TEST
+
+/* What a stopped guest left queued: its writes land, its reads are not
+ * done (EUNSPEC, memory untouched). */
+START_TEST(test_final_pass)
+{
+    uint8_t *mem;
+    uint8_t sector[SECTOR];
+
+    fake_init();
+    mem = f.vm->mem.base;
+    memset(mem + 0x20000, 0xcd, SECTOR);
+    memset(mem + 0x30000, 0x11, SECTOR);
+    put(WR, DISK, 5 * SECTOR, 0x20000, SECTOR);
+    put(RD, DISK, 5 * SECTOR, 0x30000, SECTOR);
+    put(TENDER_BLOCK_RING_OP_FLUSH, DISK, 0, 0, 0);
+    f.ring->io.final_pass = 1;
+    atomic_store(&f.ring->io.stop, 1);
+    ck_assert_int_eq(block_ring_serve(f.ring), 0);
+    ck_assert_uint_eq(f.r->com_tail, 3);
+    ck_assert_int_eq(commit(0)->ret, HVT_OK);
+    ck_assert_int_eq(commit(1)->ret, HVT_EUNSPEC);
+    ck_assert_uint_eq(commit(1)->len, 0);
+    ck_assert_int_eq(commit(2)->ret, HVT_OK);
+    ck_assert_uint_eq(mem[0x30000], 0x11);
+    ck_assert_int_eq(pread(f.disks.disk[DISK].fd, sector, SECTOR, 5 * SECTOR),
+                     SECTOR);
+    ck_assert_uint_eq(sector[0], 0xcd);
+    fake_fini();
+}
+END_TEST
+
+/* Stopped, and not in the final pass: nothing is taken. */
+START_TEST(test_stopped)
+{
+    fake_init();
+    put(RD, DISK, 0, 0x20000, SECTOR);
+    atomic_store(&f.ring->io.stop, 1);
+    ck_assert_int_eq(block_ring_serve(f.ring), 0);
+    ck_assert_uint_eq(f.r->ent_head, 0);
     fake_fini();
 }
 END_TEST
@@ -272,6 +328,8 @@ Suite *block_ring_suite(void)
                         sizeof(bad_entries) / sizeof(bad_entries[0]));
     tcase_add_test(tc, test_serve_in_order);
     tcase_add_test(tc, test_host_error);
+    tcase_add_test(tc, test_final_pass);
+    tcase_add_test(tc, test_stopped);
     tcase_add_test(tc, test_tail_too_far);
     tcase_add_test(tc, test_commits_full);
     tcase_add_test(tc, test_wrap);

@@ -420,6 +420,51 @@ static uint32_t verdict(const struct filters *f, long nr, uint64_t a0,
 }
 
 /*
+ * Each I/O thread's filter, call by call: its own descriptors only, and
+ * never the other ring's, the vCPU, or standard output.  (Both generators
+ * read the same table, so the judge alone cannot see a rule that is too
+ * wide.)
+ */
+START_TEST(ring_threads_keep_to_their_own)
+{
+    static struct filters net, block;
+    static const struct {
+        long nr;
+        uint64_t a0, a2;
+        uint32_t net, block;
+    } calls[] = {
+        {SYS_read, 5, 0, SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS},
+        {SYS_write, 5, 0, SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS},
+        {SYS_read, 8, 0, SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS},
+        {SYS_read, 9, 0, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ALLOW},
+        {SYS_pread64, 6, 0, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ALLOW},
+        {SYS_pwrite64, 6, 0, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ALLOW},
+        {SYS_fdatasync, 6, 0, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_ALLOW},
+        {SYS_pread64, 5, 0, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_PROCESS},
+        {SYS_write, 2, 0, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
+        {SYS_write, 1, 0, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_PROCESS},
+        {SYS_write, 8, 0, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_PROCESS},
+        {SYS_write, 9, 0, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_PROCESS},
+        {SYS_ioctl, 7, 0, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_PROCESS},
+        {SYS_ppoll, 0, 0, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_PROCESS},
+        {SYS_tgkill, 1, 36, SECCOMP_RET_ALLOW, SECCOMP_RET_ALLOW},
+        {SYS_tgkill, 1, 9, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_PROCESS},
+    };
+
+    build_both(vm_ring(), SANDBOX_RING_IO, &net, "net ring");
+    build_both(vm_ring(), SANDBOX_BLOCK_IO, &block, "block ring");
+    for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+        ck_assert_msg(verdict(&net, calls[i].nr, calls[i].a0, 0, calls[i].a2) ==
+                          calls[i].net,
+                      "network ring thread, call %zu", i);
+        ck_assert_msg(verdict(&block, calls[i].nr, calls[i].a0, 0,
+                              calls[i].a2) == calls[i].block,
+                      "block ring thread, call %zu", i);
+    }
+}
+END_TEST
+
+/*
  * What gdb needs is allowed to a debugged guest's vCPU thread and to no
  * other: the default filter stays as it was.
  */
@@ -610,6 +655,7 @@ static Suite *sandbox_judge_suite(void)
     tcase_add_test(tc, judge_ring_io);
     tcase_add_test(tc, judge_block_ring_io);
     tcase_add_test(tc, gdb_rules_only_when_debugged);
+    tcase_add_test(tc, ring_threads_keep_to_their_own);
     suite_add_tcase(s, tc);
     tc = tcase_create("kernel");
     tcase_add_test(tc, kernel_sample);

@@ -196,6 +196,92 @@ static void check_block_flush(void)
           "EINVAL [tender-only]");
 }
 
+/* Queue n entries, kick if asked, and wait (in POLLs) for n commits. */
+static int bring_run(volatile struct w_bring *r, const struct w_bring_entry *e,
+                     uint32_t n)
+{
+    uint32_t tail = r->ent_tail, head = r->com_head;
+
+    for (uint32_t i = 0; i < n; i++)
+        *(volatile struct w_bring_entry *)&r
+             ->entries[(tail + i) % BRING_SLOTS] = e[i];
+    __atomic_store_n(&r->ent_tail, tail + n, __ATOMIC_RELEASE);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&r->needs_kick, __ATOMIC_ACQUIRE))
+        __asm__ __volatile__("outl %0, %1"
+                             :
+                             : "a"(0), "Nd"((uint16_t)BLOCK_RING_KICK_PORT)
+                             : "memory");
+    for (int naps = 0; naps < 5000; naps++) {
+        struct w_poll p = {1000000, 0, 0, 0};
+
+        if (__atomic_load_n(&r->com_tail, __ATOMIC_ACQUIRE) - head == n)
+            return 1;
+        hc(HC_POLL, &p);
+    }
+    return 0;
+}
+
+/* D1-D5: tender's block ring, read and written as the rules say. */
+static void check_block_ring(void)
+{
+    volatile struct w_bring *r;
+    uint64_t bs = block_size, mem = boot->mem_size;
+    uint32_t head;
+    int ids = 1;
+
+    if (!tender_only("D1", "bit 17 and the block ring are tender's extension",
+                     "host_features offers the block ring"))
+        return;
+    check(boot->host_features & FEATURE_BLOCK_RING, "D1",
+          "host_features has bit 17, the block ring (0x%x) [tender-only]",
+          boot->host_features);
+    if (!(boot->host_features & FEATURE_BLOCK_RING))
+        return;
+    r = (volatile struct w_bring *)(uintptr_t)(mem + BLOCK_RING_OFFSET);
+    check(r->ent_head == r->ent_tail && r->com_tail == r->com_head, "D1",
+          "the ring at mem_size + 1 MiB starts with nothing in it "
+          "[tender-only]");
+    head = r->com_head;
+    fill(buf[0], 2 * bs, 9);
+    memset(buf[1], 0, 2 * bs);
+    {
+        const struct w_bring_entry e[] = {
+            {BRING_WRITE, H_DISK, (uintptr_t)buf[0], 2 * bs, 70, 4 * bs},
+            {BRING_READ, H_DISK, (uintptr_t)buf[1], 2 * bs, 71, 4 * bs},
+            {BRING_FLUSH, H_DISK, 0, 0, 72, 0},
+            {BRING_READ, 64, (uintptr_t)buf[1], bs, 73, 0},
+            {BRING_READ, H_DISK, (uintptr_t)buf[1], bs, 74, capacity},
+            {BRING_READ, H_DISK, mem + BLOCK_RING_OFFSET, bs, 75, 0},
+            {7, H_DISK, (uintptr_t)buf[1], bs, 76, 0},
+        };
+        const int32_t want[] = {R_OK,     R_OK,     R_OK,    R_EINVAL,
+                                R_EINVAL, R_EINVAL, R_EINVAL};
+
+        if (!bring_run(r, e, 7)) {
+            check(0, "D3", "7 entries get their commits [tender-only]");
+            return;
+        }
+        for (uint32_t i = 0; i < 7; i++) {
+            const volatile struct w_bring_commit *c =
+                &r->commits[(head + i) % BRING_SLOTS];
+
+            ids &= c->id == 70 + i && c->ret == want[i] &&
+                   c->len == (want[i] == R_OK && i < 2 ? 2 * bs : 0);
+        }
+    }
+    check(ids, "D3",
+          "7 entries handed over at once get 7 commits in order, with "
+          "their ids, results and lengths [tender-only]");
+    check(memcmp(buf[0], buf[1], 2 * bs) == 0, "D4",
+          "a READ queued after a WRITE reads its data [tender-only]");
+    __atomic_store_n(&r->com_head, head + 7, __ATOMIC_RELEASE);
+    check(block_call(HC_BLOCK_READ, H_DISK, 4 * bs, buf[2], 2 * bs).ret ==
+                  R_OK &&
+              memcmp(buf[0], buf[2], 2 * bs) == 0,
+          "D3", "the hypercall reads what the ring wrote [tender-only]");
+}
+
 /* Writes to "small" fail on the host once its file system is full. */
 static void check_block_eunspec(const char *cmdline)
 {
@@ -400,6 +486,7 @@ int conf_main(const char *cmdline)
     check_block_einval();
     check_block_units();
     check_block_flush();
+    check_block_ring();
     check_net_again(mtu);
     check_net_exchange(mtu, mft->e[H_NIC].u.net.mac);
     check_net_einval(mtu);

@@ -97,6 +97,44 @@ struct w_block_flush {
     uint32_t pad;
 };
 
+/*
+ * tender's block ring (docs/abi.md D1-D8): bit 17, at mem_size + 1 MiB,
+ * kicked on port 0x601.  Not hvt.
+ */
+#define FEATURE_BLOCK_RING (1u << 17)
+#define BLOCK_RING_KICK_PORT 0x601
+#define BLOCK_RING_OFFSET (1ul << 20)
+#define BRING_SLOTS 1024
+enum { BRING_READ = 1, BRING_WRITE = 2, BRING_FLUSH = 3 };
+
+struct w_bring_entry {
+    uint32_t op;
+    uint32_t handle;
+    uint64_t data;
+    uint32_t len;
+    uint32_t id;
+    uint64_t offset;
+};
+
+struct w_bring_commit {
+    uint32_t id;
+    int32_t ret;
+    uint32_t len;
+    uint32_t reserved;
+};
+
+struct w_bring {
+    uint32_t ent_tail;
+    uint32_t com_head;
+    uint8_t pad0[56];
+    uint32_t ent_head;
+    uint32_t com_tail;
+    uint32_t needs_kick;
+    uint8_t pad1[52];
+    struct w_bring_entry entries[BRING_SLOTS];
+    struct w_bring_commit commits[BRING_SLOTS];
+};
+
 struct w_note_header {
     uint32_t namesz;
     uint32_t descsz;
@@ -158,6 +196,13 @@ WIRE_OFFSET(struct w_net, ret, 24);
 _Static_assert(sizeof(struct w_halt) == 16, "halt");
 _Static_assert(sizeof(struct w_block_flush) == 16, "block flush");
 WIRE_OFFSET(struct w_block_flush, ret, 8);
+_Static_assert(sizeof(struct w_bring_entry) == 32, "block ring entry");
+WIRE_OFFSET(struct w_bring_entry, offset, 24);
+WIRE_OFFSET(struct w_bring, ent_head, 64);
+WIRE_OFFSET(struct w_bring, needs_kick, 72);
+WIRE_OFFSET(struct w_bring, entries, 128);
+WIRE_OFFSET(struct w_bring, commits, 128 + 32 * 1024);
+_Static_assert(sizeof(struct w_bring) == 49280, "block ring");
 WIRE_OFFSET(struct w_halt, status, 8);
 _Static_assert(sizeof(struct w_boot_info) == 56, "boot info");
 WIRE_OFFSET(struct w_boot_info, host_features, 40);

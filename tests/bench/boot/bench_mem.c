@@ -86,14 +86,19 @@ static int read_smaps(pid_t pid)
 }
 
 /*
- * Guest memory is one MAP_NORESERVE mapping of size bytes, but tender
- * makes the guest's text read-only with mprotect(), which splits it into
- * several VMAs.  So: sum each run of adjacent MAP_NORESERVE VMAs and take
- * the one that spans exactly size bytes.  Returns how many runs did.
+ * Guest memory is one MAP_NORESERVE mapping of size bytes and the 2 MiB
+ * of the I/O rings above it (within 4 GiB), reserved whether or not a
+ * ring is offered, but tender makes the guest's text read-only with
+ * mprotect(), which splits it into several VMAs.  So: sum each run of
+ * adjacent MAP_NORESERVE VMAs and take the one that spans exactly that.
+ * Returns how many runs did.
  */
 static int guest_use(int n, uint64_t size, struct sample *s)
 {
+    const uint64_t ring_region = 2ULL << 20, max = 4ULL << 30;
     int matches = 0;
+
+    size = size + ring_region > max ? max : size + ring_region;
 
     for (int i = 0; i < n;) {
         int j = i + 1;

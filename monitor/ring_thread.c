@@ -21,9 +21,16 @@
 #include "ring_thread.h"
 #include "sandbox.h"
 
-/* Looks at the ring before the thread sleeps, as Solo5's tender does. */
+/*
+ * Looks at the ring before the thread sleeps, as Solo5's tender does, and
+ * for longer than a kick costs: a guest whose next entry comes after the
+ * window pays a kick (a VM exit) for it, which delays the entry after it
+ * past the window too.  With a window of about one exit (50 us in the
+ * emulated host) both states held, and a run could fall into the slow
+ * one for good; at four exits it does not.
+ */
 #define RING_POLL_ITERS 4096
-#define RING_POLL_NS 50000
+#define RING_POLL_NS 200000
 
 int64_t ring_pending(uint32_t head, uint32_t tail)
 {

@@ -155,3 +155,15 @@ wait_debugged_tender() {
     done
     wait_tender
 }
+
+# The running tender (start_tender) has N threads, each under a seccomp
+# filter.
+expect_threads_confined() { # N
+    n=0
+    for t in /proc/$tender_pid/task/*; do
+        grep -q '^Seccomp:[[:space:]]*2' "$t/status" ||
+            fail "thread ${t##*/} is not under a seccomp filter"
+        n=$((n + 1))
+    done
+    [ $n -eq "$1" ] || fail "$n threads, expected $1"
+}

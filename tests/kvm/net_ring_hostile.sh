@@ -38,13 +38,7 @@ expect_status 7
 start_tender --net:net0=tap0 net_ring_hostile.elf wedge
 wait_for_guest "net_ring_hostile: wedged"
 # Both threads, the vCPU's and the ring's, are confined by a filter.
-n=0
-for t in /proc/$tender_pid/task/*; do
-    grep -q '^Seccomp:[[:space:]]*2' "$t/status" ||
-        fail "thread ${t##*/} is not under a seccomp filter"
-    n=$((n + 1))
-done
-[ $n -eq 2 ] || fail "$n threads, expected the vCPU's and the ring's"
+expect_threads_confined 2
 stop_tender
 expect_status 246
 

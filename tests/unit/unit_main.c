@@ -17,6 +17,7 @@ int main(void)
     srunner_add_suite(runner, guest_mem_suite());
     srunner_add_suite(runner, net_ring_suite());
     srunner_add_suite(runner, block_ring_suite());
+    srunner_add_suite(runner, ring_thread_suite());
     srunner_add_suite(runner, block_suite());
     srunner_add_suite(runner, api_suite());
     srunner_add_suite(runner, guest_file_suite());

@@ -17,5 +17,6 @@ Suite *exports_suite(void);
 Suite *core_elf_suite(void);
 Suite *net_ring_suite(void);
 Suite *block_ring_suite(void);
+Suite *ring_thread_suite(void);
 
 #endif

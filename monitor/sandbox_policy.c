@@ -138,36 +138,18 @@ static const struct sandbox_rule watcher_rules[] = {
 };
 
 /*
- * The network ring's I/O thread: the taps and the kick's eventfd (read),
- * the taps and standard error (write), the C library's locks, the stop
- * request it sends the vCPU thread when the guest breaks the ring's
- * protocol (a raw tgkill, with the VM's kick signal only), its clock (the
- * vDSO's fallback), and a detached thread's exit (see the vCPU's rules).
+ * A ring's I/O thread, the network ring's or the block ring's: one table
+ * for both, since each allows these calls only on its own descriptors
+ * (sandbox_fds_for), and a call with none, such as pread64 in the
+ * network ring's thread, has no rule at all.  The network ring reads and
+ * writes its taps, the block ring uses pread64, pwrite64 and fdatasync on
+ * its disks; each reads its kick's eventfd and writes standard error.
+ * Then the C library's locks, the stop request it sends the vCPU thread
+ * when the guest breaks the ring's protocol (a raw tgkill, with the VM's
+ * kick signal only), its clock (the vDSO's fallback), and a detached
+ * thread's exit (see the vCPU's rules).
  */
-static const struct sandbox_rule ring_rules[] = {
-    {.nr = SYS_read, .kind = SANDBOX_VM_FDS, .op = SANDBOX_READ},
-    {.nr = SYS_write, .kind = SANDBOX_VM_FDS, .op = SANDBOX_WRITE},
-    {.nr = SYS_futex, .kind = SANDBOX_ANY},
-    {.nr = SYS_tgkill, .kind = SANDBOX_KICK, .arg = 2},
-    {.nr = SYS_clock_gettime, .kind = SANDBOX_ANY},
-    {.nr = SYS_exit, .kind = SANDBOX_ANY},
-    {.nr = SYS_munmap, .kind = SANDBOX_ANY},
-    {.nr = SYS_rt_sigprocmask,
-     .kind = SANDBOX_PINNED,
-     .arg = 0,
-     .value = SIG_BLOCK},
-    {.nr = SYS_madvise,
-     .kind = SANDBOX_PINNED,
-     .arg = 2,
-     .value = MADV_DONTNEED},
-};
-
-/*
- * The block ring's I/O thread: the disks (pread64, pwrite64, fdatasync),
- * the kick's eventfd (read), standard error (write), and the rest as for
- * the network ring's thread.
- */
-static const struct sandbox_rule block_ring_rules[] = {
+static const struct sandbox_rule io_thread_rules[] = {
     {.nr = SYS_read, .kind = SANDBOX_VM_FDS, .op = SANDBOX_READ},
     {.nr = SYS_write, .kind = SANDBOX_VM_FDS, .op = SANDBOX_WRITE},
     {.nr = SYS_pread64, .kind = SANDBOX_VM_FDS, .op = SANDBOX_PREAD},
@@ -194,13 +176,9 @@ const struct sandbox_rule *sandbox_rules(enum sandbox_thread t, size_t *n)
         *n = sizeof(watcher_rules) / sizeof(watcher_rules[0]);
         return watcher_rules;
     }
-    if (t == SANDBOX_RING_IO) {
-        *n = sizeof(ring_rules) / sizeof(ring_rules[0]);
-        return ring_rules;
-    }
-    if (t == SANDBOX_BLOCK_IO) {
-        *n = sizeof(block_ring_rules) / sizeof(block_ring_rules[0]);
-        return block_ring_rules;
+    if (t == SANDBOX_RING_IO || t == SANDBOX_BLOCK_IO) {
+        *n = sizeof(io_thread_rules) / sizeof(io_thread_rules[0]);
+        return io_thread_rules;
     }
     *n = sizeof(vcpu_rules) / sizeof(vcpu_rules[0]);
     return vcpu_rules;

@@ -140,6 +140,19 @@ START_TEST(test_no_net_ring)
 }
 END_TEST
 
+START_TEST(test_no_block_ring)
+{
+    char *plain[] = {"tender", "app.elf"};
+    char *off[] = {"tender", "--no-block-ring", "app.elf"};
+
+    parse_ok(ARGC(plain), plain);
+    ck_assert_int_eq(opts.cfg.no_block_ring, 0);
+    parse_ok(ARGC(off), off);
+    ck_assert_int_eq(opts.cfg.no_block_ring, 1);
+    ck_assert_int_eq(opts.cfg.no_net_ring, 0);
+}
+END_TEST
+
 /* A value (a path) may be as long as the system allows: 4095 bytes. */
 START_TEST(test_long_value)
 {
@@ -259,6 +272,7 @@ Suite *options_suite(void)
     tcase_add_test(tc, test_long_value);
     tcase_add_test(tc, test_hugepages);
     tcase_add_test(tc, test_no_net_ring);
+    tcase_add_test(tc, test_no_block_ring);
     tcase_add_test(tc, test_missing_elf);
     tcase_add_loop_test(tc, test_actions, 0,
                         sizeof(actions) / sizeof(actions[0]));
